@@ -1,0 +1,46 @@
+using Npgsql;
+
+namespace StackGres.Ops.Jobs.Clusters;
+
+/// <summary>
+/// Where a cluster's primary answers. It never carries the password: that travels separately
+/// (an environment variable of the runner process, or a Kubernetes secretKeyRef).
+/// </summary>
+public sealed record ClusterConnection
+{
+    public required string Host { get; init; }
+    public int Port { get; init; } = 5432;
+    public required string Username { get; init; }
+
+    /// <summary>The database used when an operation names none (like vacuumdb's default).</summary>
+    public string Database { get; init; } = "postgres";
+
+    public SslMode SslMode { get; init; } = SslMode.Prefer;
+
+    /// <summary>Builds an Npgsql connection string for one database of the cluster.</summary>
+    public string ToConnectionString(string? password, string? database = null, string? applicationName = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = Host,
+            Port = Port,
+            Username = Username,
+            Database = database ?? Database,
+            SslMode = SslMode,
+            ApplicationName = applicationName ?? "stackgres-ops",
+            // A maintenance connection must not be shared with other runs.
+            Pooling = false,
+            Timeout = 15,
+            CommandTimeout = 0,
+        };
+        if (!string.IsNullOrEmpty(password))
+        {
+            builder.Password = password;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Host, port and user, safe to show in logs and messages.</summary>
+    public override string ToString() => $"{Username}@{Host}:{Port}";
+}

@@ -1,0 +1,12 @@
+using Npgsql;
+
+namespace StackGres.Ops.Jobs.Clusters;
+
+/// <summary>Opens connections to one cluster's databases.</summary>
+public interface IClusterConnector
+{
+    /// <summary>The cluster's default database.</summary>
+    string DefaultDatabase { get; }
+
+    Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken);
+}

@@ -1,0 +1,21 @@
+using StackGres.Ops.Jobs.Operations.Vacuum;
+
+namespace StackGres.Ops.Jobs.Operations;
+
+/// <summary>The operations this build knows, by name.</summary>
+public sealed class OperationCatalog
+{
+    private readonly Dictionary<string, IOperation> _operations;
+
+    public OperationCatalog(IEnumerable<IOperation> operations) =>
+        _operations = operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
+
+    /// <summary>The catalog of everything implemented.</summary>
+    public static OperationCatalog CreateDefault() => new([new VacuumOperation()]);
+
+    public IReadOnlyCollection<IOperation> All => _operations.Values;
+
+    public bool TryGet(string name, out IOperation operation) => _operations.TryGetValue(name, out operation!);
+
+    public IEnumerable<string> Names => _operations.Keys.Order(StringComparer.Ordinal);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace StackGres.Ops.Jobs.Operations;
+
+/// <summary>
+/// Checks a JSON parameters object against an operation's declared parameters: unknown names and
+/// wrong types are reported, all at once, in words a user understands.
+/// </summary>
+public static class ParameterParser
+{
+    public static ParameterValues Parse(IOperation operation, JsonElement? parameters, List<string> errors)
+    {
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (parameters is null || parameters.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return new ParameterValues(values);
+        }
+
+        if (parameters.Value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"'parameters' must be a JSON object, got {Describe(parameters.Value)}.");
+            return new ParameterValues(values);
+        }
+
+        var known = operation.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var property in parameters.Value.EnumerateObject())
+        {
+            if (!known.TryGetValue(property.Name, out var definition))
+            {
+                errors.Add($"Unknown parameter '{property.Name}' for operation '{operation.Name}'. " +
+                           $"Known parameters: {string.Join(", ", known.Keys)}.");
+                continue;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue; // null means "use the default"
+            }
+
+            if (!HasType(property.Value, definition.Type))
+            {
+                errors.Add($"Parameter '{property.Name}' must be {definition.TypeName}, got {Describe(property.Value)}.");
+                continue;
+            }
+
+            values[property.Name] = property.Value.Clone();
+        }
+
+        return new ParameterValues(values);
+    }
+
+    private static bool HasType(JsonElement value, ParameterType type) => type switch
+    {
+        ParameterType.String => value.ValueKind == JsonValueKind.String,
+        ParameterType.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        ParameterType.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        ParameterType.StringArray => value.ValueKind == JsonValueKind.Array &&
+                                     value.EnumerateArray().All(item =>
+                                         item.ValueKind == JsonValueKind.String && item.GetString()!.Length > 0),
+        _ => false,
+    };
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => value.ValueKind.ToString(),
+    };
+}

@@ -1,0 +1,9 @@
+namespace StackGres.Ops.Jobs.Operations;
+
+public enum ParameterType
+{
+    String,
+    Boolean,
+    Integer,
+    StringArray,
+}

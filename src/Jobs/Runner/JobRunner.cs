@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Operations;
+using StackGres.Ops.Jobs.Runs;
+
+namespace StackGres.Ops.Jobs.Runner;
+
+/// <summary>Executes one run request and reports its outcome as a result event and an exit code.</summary>
+public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events)
+{
+    public async Task<int> RunAsync(RunRequest request, string? password, CancellationToken cancellationToken)
+    {
+        if (!catalog.TryGet(request.Operation, out var operation))
+        {
+            return Fail(RunnerExitCodes.InvalidRequest, $"Unknown operation '{request.Operation}'.");
+        }
+
+        var errors = new List<string>();
+        var values = ParameterParser.Parse(operation, request.Parameters, errors);
+        operation.Validate(values, errors);
+        if (errors.Count > 0)
+        {
+            return Fail(RunnerExitCodes.InvalidRequest, string.Join(" ", errors));
+        }
+
+        var connector = new ClusterConnector(request.Cluster, password, ApplicationNames.ForRun(request.RunId));
+        var context = new OperationContext(request.RunId, request.DryRun, connector, events);
+        events.Log(LogLevel.Information, $"run {request.RunId:N}: {operation.Name} on {request.Cluster}");
+        try
+        {
+            var result = await operation.ExecuteAsync(values, context, cancellationToken).ConfigureAwait(false);
+            events.Write(new RunnerEvent
+            {
+                Type = RunnerEvent.ResultType,
+                Status = RunStatus.Succeeded,
+                Result = JsonSerializer.SerializeToElement(result, result.GetType(), OpsJson.Options),
+            });
+            return RunnerExitCodes.Succeeded;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            events.Write(new RunnerEvent
+            {
+                Type = RunnerEvent.ResultType,
+                Status = RunStatus.Cancelled,
+                Error = "Cancelled; the running statement was cancelled on the server.",
+            });
+            return RunnerExitCodes.Cancelled;
+        }
+        catch (OperationFailedException e)
+        {
+            return Fail(RunnerExitCodes.Failed, e.Message);
+        }
+        catch (PostgresException e)
+        {
+            return Fail(RunnerExitCodes.Failed, $"PostgreSQL error {e.SqlState}: {e.MessageText}");
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(RunnerExitCodes.Failed, $"Connection to {request.Cluster} failed: {e.Message}");
+        }
+    }
+
+    private int Fail(int exitCode, string error)
+    {
+        events.Log(LogLevel.Error, error);
+        events.Write(new RunnerEvent { Type = RunnerEvent.ResultType, Status = RunStatus.Failed, Error = error });
+        return exitCode;
+    }
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StackGres.Ops.Jobs.Operations.Vacuum;
 
 /// <summary>What a vacuum did: every table, how long it took and what it changed.</summary>
@@ -10,10 +12,13 @@ public sealed record VacuumResult(
     IReadOnlyList<VacuumedTable> Tables,
     double DurationMs)
 {
+    [JsonPropertyOrder(-3)]
     public int TablesVacuumed => DryRun ? 0 : Tables.Count;
 
+    [JsonPropertyOrder(-2)]
     public long DeadTuplesBefore => Tables.Sum(t => t.DeadTuplesBefore);
 
+    [JsonPropertyOrder(-1)]
     public long BytesReclaimed => Tables.Sum(t => Math.Max(0, t.SizeBeforeBytes - (t.SizeAfterBytes ?? t.SizeBeforeBytes)));
 }
 

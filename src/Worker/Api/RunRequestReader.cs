@@ -1,0 +1,83 @@
+using System.Text.Json;
+using StackGres.Ops.Worker.Scheduling;
+
+namespace StackGres.Ops.Worker.Api;
+
+/// <summary>
+/// Reads the body of <c>POST /api/v1/runs</c> by hand, so that every mistake — malformed JSON, a
+/// missing or unknown field, a wrong type — gets a sentence of its own instead of a binder's error.
+/// </summary>
+public static class RunRequestReader
+{
+    private static readonly string[] Fields = ["cluster", "operation", "parameters", "dryRun"];
+
+    public static async Task<(RunSubmission? Submission, List<string> Errors)> ReadAsync(HttpRequest request, string trigger,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(e.LineNumber is { } line
+                ? $"The request body is not valid JSON (line {line + 1}, position {e.BytePositionInLine + 1})."
+                : "The request body is not valid JSON.");
+            return (null, errors);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("The request body must be a JSON object: {\"cluster\": ..., \"operation\": ..., \"parameters\": {...}}.");
+                return (null, errors);
+            }
+
+            foreach (var property in root.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.Ordinal)))
+            {
+                errors.Add($"Unknown field '{property.Name}'. Known fields: {string.Join(", ", Fields)}.");
+            }
+
+            var cluster = RequiredString(root, "cluster", errors);
+            var operation = RequiredString(root, "operation", errors);
+            var dryRun = false;
+            if (root.TryGetProperty("dryRun", out var dryRunElement) && dryRunElement.ValueKind != JsonValueKind.Null)
+            {
+                if (dryRunElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    dryRun = dryRunElement.GetBoolean();
+                }
+                else
+                {
+                    errors.Add("Field 'dryRun' must be a boolean (true or false).");
+                }
+            }
+
+            JsonElement? parameters = root.TryGetProperty("parameters", out var parametersElement) ? parametersElement.Clone() : null;
+            return errors.Count > 0 || cluster is null || operation is null
+                ? (null, errors)
+                : (new RunSubmission(cluster, operation, parameters, dryRun, trigger), errors);
+        }
+    }
+
+    private static string? RequiredString(JsonElement root, string name, List<string> errors)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add($"Field '{name}' is required.");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            errors.Add($"Field '{name}' must be a non-empty string.");
+            return null;
+        }
+
+        return value.GetString();
+    }
+}

@@ -1,0 +1,104 @@
+using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Scheduling;
+
+namespace StackGres.Ops.Worker.Api;
+
+/// <summary><c>/api/v1/runs</c>: submit, list, show, read the log of and cancel runs.</summary>
+public static class RunsApi
+{
+    public const int MaxPageSize = 500;
+
+    public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
+    {
+        var runs = api.MapGroup("/runs").WithTags("Runs");
+        runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
+        runs.MapGet("/", ListAsync);
+        runs.MapGet("/{id:guid}", GetAsync);
+        runs.MapGet("/{id:guid}/logs", GetLogsAsync);
+        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
+        return api;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmitter submitter, CancellationToken cancellationToken)
+    {
+        var (submission, errors) = await RunRequestReader.ReadAsync(request, "api", cancellationToken);
+        if (submission is null)
+        {
+            return Problems.BadRequest("Invalid run request", errors);
+        }
+
+        var result = await submitter.SubmitAsync(submission, cancellationToken);
+        if (result.ClusterUnreachable)
+        {
+            return Problems.Unavailable(string.Join(" ", result.Errors));
+        }
+
+        return result.Run is { } run
+            ? TypedResults.Accepted($"/api/v1/runs/{run.Id}", run)
+            : Problems.BadRequest("Invalid run request", result.Errors);
+    }
+
+    private static async Task<IResult> ListAsync(RunStore store, string? cluster, string? status, string? operation,
+        int? limit, int? offset, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        RunStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (RunStatusExtensions.TryParseWireName(status, out var value))
+            {
+                parsedStatus = value;
+            }
+            else
+            {
+                errors.Add($"Unknown status '{status}'. Known: {string.Join(", ", Enum.GetValues<RunStatus>().Select(s => s.ToWireName()))}.");
+            }
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors.Add($"'limit' must be between 1 and {MaxPageSize}.");
+        }
+
+        if (offset is < 0)
+        {
+            errors.Add("'offset' must not be negative.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("Invalid query", errors);
+        }
+
+        var runs = await store.ListAsync(new RunQuery(cluster, parsedStatus, operation, limit ?? 50, offset ?? 0), cancellationToken);
+        return TypedResults.Ok(runs);
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, RunStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(run) : Problems.NotFound($"There is no run {id}.");
+
+    private static async Task<IResult> GetLogsAsync(Guid id, RunStore store, long? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is null)
+        {
+            return Problems.NotFound($"There is no run {id}.");
+        }
+
+        var lines = await store.GetLogAsync(id, after ?? 0, Math.Clamp(limit ?? 1000, 1, 10_000), cancellationToken);
+        return TypedResults.Ok(lines);
+    }
+
+    private static async Task<IResult> CancelAsync(Guid id, RunStore store, CancellationToken cancellationToken)
+    {
+        var run = await store.RequestCancelAsync(id, "Cancelled before it started.", cancellationToken);
+        if (run is null)
+        {
+            return Problems.NotFound($"There is no run {id}.");
+        }
+
+        return run.Status.IsTerminal() && !(run.Status == RunStatus.Cancelled && run.CancelRequested)
+            ? Problems.Conflict($"Run {id} already ended {run.Status.ToWireName()}.")
+            : TypedResults.Accepted($"/api/v1/runs/{run.Id}", run);
+    }
+}

@@ -1,0 +1,32 @@
+using Npgsql;
+using StackGres.Ops.Jobs.Clusters;
+
+namespace StackGres.Ops.Worker.Configuration;
+
+/// <summary>
+/// One cluster of the inventory, as configured under <c>Ops:Clusters:{name}</c>. The password is
+/// never written here: it is read from an environment variable or a file (a mounted Secret).
+/// </summary>
+public sealed class ClusterDefinition
+{
+    public string Host { get; set; } = string.Empty;
+    public int Port { get; set; } = 5432;
+    public string Username { get; set; } = "postgres";
+    public string Database { get; set; } = "postgres";
+    public SslMode SslMode { get; set; } = SslMode.Prefer;
+
+    /// <summary>Name of the environment variable holding the password.</summary>
+    public string? PasswordEnv { get; set; }
+
+    /// <summary>Path of a file holding the password (trailing newline ignored).</summary>
+    public string? PasswordFile { get; set; }
+
+    public ClusterConnection ToConnection() => new()
+    {
+        Host = Host,
+        Port = Port,
+        Username = Username,
+        Database = Database,
+        SslMode = SslMode,
+    };
+}

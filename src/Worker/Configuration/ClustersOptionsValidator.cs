@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace StackGres.Ops.Worker.Configuration;
+
+/// <summary>Reports every problem of the cluster inventory at once, each naming its configuration key.</summary>
+public sealed partial class ClustersOptionsValidator : IValidateOptions<ClustersOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClustersOptions options)
+    {
+        List<string>? failures = null;
+        foreach (var (clusterName, cluster) in options)
+        {
+            var key = $"{ClustersOptions.SectionName}:{clusterName}";
+            if (!ClusterName().IsMatch(clusterName))
+            {
+                (failures ??= []).Add($"{key}: a cluster name must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit.");
+            }
+
+            if (string.IsNullOrWhiteSpace(cluster.Host))
+            {
+                (failures ??= []).Add($"{key}:Host is required.");
+            }
+
+            if (cluster.Port is < 1 or > 65535)
+            {
+                (failures ??= []).Add($"{key}:Port must be between 1 and 65535 (got {cluster.Port}).");
+            }
+
+            if (string.IsNullOrWhiteSpace(cluster.Username))
+            {
+                (failures ??= []).Add($"{key}:Username is required.");
+            }
+
+            if (string.IsNullOrWhiteSpace(cluster.Database))
+            {
+                (failures ??= []).Add($"{key}:Database is required.");
+            }
+
+            if (PasswordProblem(key, cluster) is { } problem)
+            {
+                (failures ??= []).Add(problem);
+            }
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string? PasswordProblem(string key, ClusterDefinition cluster)
+    {
+        if (cluster.PasswordEnv is not null && cluster.PasswordFile is not null)
+        {
+            return $"{key}: set one of PasswordEnv or PasswordFile, not both.";
+        }
+
+        if (cluster.PasswordEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+        {
+            return $"{key}:PasswordEnv names the environment variable '{variable}', which is not set.";
+        }
+
+        if (cluster.PasswordFile is { } file && !File.Exists(file))
+        {
+            return $"{key}:PasswordFile names '{file}', which does not exist.";
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex ClusterName();
+}

@@ -1,0 +1,6 @@
+namespace StackGres.Ops.Worker.Configuration;
+
+public enum ExecutorKind
+{
+    Local,
+}

@@ -1,0 +1,19 @@
+namespace StackGres.Ops.Worker.Configuration;
+
+/// <summary>How runs are executed: <c>Ops:Executor:*</c>.</summary>
+public sealed class ExecutorOptions
+{
+    public const string SectionName = "Ops:Executor";
+
+    /// <summary>Local: the job runner as a child process of the worker.</summary>
+    public ExecutorKind Kind { get; set; } = ExecutorKind.Local;
+
+    /// <summary>Path of the job runner (its executable or its .dll). Default: the one shipped beside the worker.</summary>
+    public string? RunnerPath { get; set; }
+
+    /// <summary>How long a cancelled runner gets to stop on its own before it is killed.</summary>
+    public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a running run checks whether someone asked to cancel it.</summary>
+    public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

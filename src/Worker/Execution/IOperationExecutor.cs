@@ -1,0 +1,17 @@
+namespace StackGres.Ops.Worker.Execution;
+
+/// <summary>
+/// Runs the job runner for one run somewhere — a local child process, or a Kubernetes Job — and
+/// relays its events. Implementations own where the runner runs, never what it does.
+/// </summary>
+public interface IOperationExecutor
+{
+    /// <summary>"local", "kubernetes": recorded on the run.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Runs to the end. On cancellation the runner is asked to stop (it cancels its own backends),
+    /// then stopped by force after the grace period; the outcome is then <c>cancelled</c>.
+    /// </summary>
+    Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IRunEventSink events, CancellationToken cancellationToken);
+}

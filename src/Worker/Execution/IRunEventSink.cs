@@ -1,0 +1,11 @@
+using StackGres.Ops.Jobs.Runs;
+
+namespace StackGres.Ops.Worker.Execution;
+
+/// <summary>Where an executor sends what the runner reports while it runs.</summary>
+public interface IRunEventSink
+{
+    Task LogAsync(DateTimeOffset time, string level, string message, CancellationToken cancellationToken);
+
+    Task ProgressAsync(RunProgress progress, CancellationToken cancellationToken);
+}

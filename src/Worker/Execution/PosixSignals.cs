@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace StackGres.Ops.Worker.Execution;
+
+/// <summary>Sends SIGTERM, the signal a Kubernetes pod gets too, so that the runner stops the same way everywhere.</summary>
+internal static partial class PosixSignals
+{
+    private const int SigTerm = 15;
+
+    public static bool TryTerminate(int processId) =>
+        !OperatingSystem.IsWindows() && Kill(processId, SigTerm) == 0;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,76 @@
+namespace StackGres.Ops.Worker;
+
+/// <summary>Every log message of the worker, with its event id. Placeholders are PascalCase.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = OpsEventIds.InvalidConfiguration, Level = LogLevel.Critical,
+        Message = "Invalid configuration, the worker does not start: {Failures}")]
+    public static partial void InvalidConfiguration(ILogger logger, string failures);
+
+    [LoggerMessage(EventId = OpsEventIds.RunSchemaReady, Level = LogLevel.Information, Message = "Run history schema is ready")]
+    public static partial void RunSchemaReady(ILogger logger);
+
+    [LoggerMessage(EventId = OpsEventIds.RunQueued, Level = LogLevel.Information,
+        Message = "Run {RunId} queued: {Operation} on {Cluster} (trigger {Trigger})")]
+    public static partial void RunQueued(ILogger logger, Guid runId, string operation, string cluster, string trigger);
+
+    [LoggerMessage(EventId = OpsEventIds.RunStarted, Level = LogLevel.Information, Message = "Run {RunId} started {Operation} on {Cluster}")]
+    public static partial void RunStarted(ILogger logger, Guid runId, string operation, string cluster);
+
+    [LoggerMessage(EventId = OpsEventIds.RunFinished, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} {Reason}")]
+    public static partial void RunFinished(ILogger logger, Guid runId, string status, string reason);
+
+    [LoggerMessage(EventId = OpsEventIds.RunCancelRequested, Level = LogLevel.Information, Message = "Run {RunId}: cancel requested, stopping it")]
+    public static partial void RunCancelRequested(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = OpsEventIds.RunInterrupted, Level = LogLevel.Warning,
+        Message = "Run {RunId} interrupted by the worker's shutdown; it runs again when a worker picks it up")]
+    public static partial void RunInterrupted(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = OpsEventIds.RunAlreadyFinished, Level = LogLevel.Information, Message = "Run {RunId} already ended {Status}; nothing to do")]
+    public static partial void RunAlreadyFinished(ILogger logger, Guid runId, string status);
+
+    [LoggerMessage(EventId = OpsEventIds.RunMissing, Level = LogLevel.Warning, Message = "Run {RunId} is not in the run history; job ignored")]
+    public static partial void RunMissing(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = OpsEventIds.PreflightUnreachable, Level = LogLevel.Warning,
+        Message = "Cluster {Cluster} could not be reached to check a run request")]
+    public static partial void PreflightUnreachable(ILogger logger, string cluster, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerStarted, Level = LogLevel.Debug, Message = "Job runner started as process {ProcessId}")]
+    public static partial void RunnerStarted(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerExited, Level = LogLevel.Debug, Message = "Job runner process {ProcessId} exited with code {ExitCode}")]
+    public static partial void RunnerExited(ILogger logger, int processId, int exitCode);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerKilled, Level = LogLevel.Warning,
+        Message = "Job runner process {ProcessId} did not stop within {GracePeriod} of SIGTERM; killed")]
+    public static partial void RunnerKilled(ILogger logger, int processId, TimeSpan gracePeriod);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerOutput, Message = "runner: {Message}")]
+    private static partial void RunnerOutput(ILogger logger, LogLevel level, string message);
+
+    public static void RunnerOutput(ILogger logger, string level, string message) =>
+        RunnerOutput(logger, level switch
+        {
+            "debug" => LogLevel.Debug,
+            "warning" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.Information,
+        }, message);
+
+    [LoggerMessage(EventId = OpsEventIds.ExecutorFailed, Level = LogLevel.Error, Message = "Run {RunId}: the executor failed")]
+    public static partial void ExecutorFailed(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.BackendsCancelled, Level = LogLevel.Information,
+        Message = "Cancelled {Count} backend(s) the run left on the cluster")]
+    public static partial void BackendsCancelled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = OpsEventIds.BackendCancelFailed, Level = LogLevel.Warning,
+        Message = "Could not check the cluster for backends the run left behind")]
+    public static partial void BackendCancelFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.AuthenticationFailed, Level = LogLevel.Warning,
+        Message = "Rejected a request to {Path} with an invalid token from {RemoteAddress}")]
+    public static partial void AuthenticationFailed(ILogger logger, string path, string remoteAddress);
+}

@@ -1,0 +1,27 @@
+namespace StackGres.Ops.Worker;
+
+/// <summary>Event ids by area: 1xxx start-up and storage, 2xxx runs, 3xxx executors, 4xxx API, 5xxx demo.</summary>
+public static class OpsEventIds
+{
+    public const int InvalidConfiguration = 1000;
+    public const int RunSchemaReady = 1001;
+
+    public const int RunQueued = 2000;
+    public const int RunStarted = 2001;
+    public const int RunFinished = 2002;
+    public const int RunCancelRequested = 2003;
+    public const int RunInterrupted = 2004;
+    public const int RunAlreadyFinished = 2005;
+    public const int RunMissing = 2006;
+    public const int PreflightUnreachable = 2007;
+
+    public const int RunnerStarted = 3000;
+    public const int RunnerExited = 3001;
+    public const int RunnerKilled = 3002;
+    public const int RunnerOutput = 3003;
+    public const int ExecutorFailed = 3004;
+    public const int BackendsCancelled = 3005;
+    public const int BackendCancelFailed = 3006;
+
+    public const int AuthenticationFailed = 4000;
+}

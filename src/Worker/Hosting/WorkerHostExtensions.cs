@@ -1,0 +1,150 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Serilog;
+using StackGres.Ops.Jobs.Operations;
+using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Api;
+using StackGres.Ops.Worker.Clusters;
+using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Execution;
+using StackGres.Ops.Worker.Health;
+using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Scheduling;
+
+namespace StackGres.Ops.Worker.Hosting;
+
+/// <summary>What the worker is made of, in one place: <c>builder.AddOpsWorker()</c> and <c>app.MapOpsWorker()</c>.</summary>
+public static class WorkerHostExtensions
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplicationBuilder AddOpsWorker(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) &&
+            string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // Serilog writes the console; other providers (a test's, say) still receive every event.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration), writeToProviders: true);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddOpsOptions();
+        builder.AddOpsStorage();
+        builder.AddOpsHangfire();
+
+        builder.Services.AddSingleton(OperationCatalog.CreateDefault());
+        builder.Services.AddSingleton<ClusterInventory>();
+        builder.Services.AddSingleton<RunnerLocator>();
+        builder.Services.AddSingleton<BackendCanceller>();
+        builder.Services.AddSingleton<IOperationExecutor, LocalProcessExecutor>();
+        builder.Services.AddScoped<RunSubmitter>();
+        builder.Services.AddTransient<RunOperationJob>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options => OpsJson.Configure(options.SerializerOptions));
+        builder.Services.AddAuthentication(OpsAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(OpsAuthentication.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(OpsAuthentication.ReadPolicy, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(OpsAuthentication.AdminPolicy, policy => policy.RequireRole(OpsAuthentication.AdminRole));
+        builder.Services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapOpsWorker(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(OpsAuthentication.ReadPolicy);
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(OpsAuthentication.ReadPolicy);
+        api.MapRunsApi();
+        api.MapOperationsApi();
+        api.MapClustersApi();
+
+        app.UseHangfireDashboard(OpsAuthentication.DashboardPath, new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorizationFilter()],
+            IsReadOnlyFunc = DashboardAuthorizationFilter.IsReadOnly,
+            DashboardTitle = "StackGres.Ops",
+            DisplayStorageConnectionString = false,
+            AppPath = null,
+        });
+        return app;
+    }
+
+    private static void AddOpsOptions(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClustersOptions>().BindConfiguration(ClustersOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClustersOptions>, ClustersOptionsValidator>();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<ApiOptions>, ApiOptionsSetup>();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddOptions<ExecutorOptions>().BindConfiguration(ExecutorOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExecutorOptions>, ExecutorOptionsValidator>();
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        services.AddOptions<StorageOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+    }
+
+    private static void AddOpsStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(services =>
+        {
+            var connectionString = services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!;
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "ops-storage" }
+                .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+                .Build();
+            return new OpsDataSource(dataSource);
+        });
+        builder.Services.AddSingleton<RunStore>();
+        // Registered before Hangfire's server, so the run history exists before the first job runs.
+        builder.Services.AddHostedService<OpsSchemaInitializer>();
+    }
+
+    private static void AddOpsHangfire(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHangfire((services, configuration) =>
+        {
+            var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+            configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(
+                    options => options.UseNpgsqlConnection(storage.ConnectionString!),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = scheduler.SchemaName,
+                        QueuePollInterval = scheduler.QueuePollInterval,
+                        PrepareSchemaIfNecessary = true,
+                    });
+        });
+        builder.Services.AddHangfireServer((services, server) =>
+        {
+            var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+            server.WorkerCount = scheduler.WorkerCount;
+            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+        });
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackGres.Ops.Jobs.Runs;
+
+namespace StackGres.Ops.Worker.Runs;
+
+/// <summary>One execution of one operation on one cluster, as stored and as the API shows it.</summary>
+public sealed record RunRecord
+{
+    public required Guid Id { get; init; }
+    public required string Cluster { get; init; }
+    public required string Operation { get; init; }
+    public required JsonElement Parameters { get; init; }
+    public bool DryRun { get; init; }
+
+    /// <summary>window:&lt;name&gt;, api, dashboard or cli.</summary>
+    public required string Trigger { get; init; }
+
+    public required RunStatus Status { get; init; }
+
+    /// <summary>Why the run failed, was cancelled or skipped.</summary>
+    public string? Reason { get; init; }
+
+    public string? Executor { get; init; }
+    public bool CancelRequested { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public RunProgress? Progress { get; init; }
+    public JsonElement? Result { get; init; }
+
+    [JsonIgnore]
+    public string? JobId { get; init; }
+
+    public double? DurationMs => StartedAt is { } started
+        ? Math.Round(((FinishedAt ?? DateTimeOffset.UtcNow) - started).TotalMilliseconds, 1)
+        : null;
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using StackGres.Ops.Jobs.Runs;
+
+namespace StackGres.Ops.Worker.Runs;
+
+/// <summary>
+/// Run history in PostgreSQL. Every state change is one conditional UPDATE, so that a change that
+/// is no longer allowed (a finished run started again) changes nothing, whatever replica asks.
+/// </summary>
+public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
+{
+    private const string Columns =
+        "id, cluster, operation, parameters, dry_run, trigger, status, reason, executor, job_id, cancel_requested, " +
+        "progress, result, created_at, started_at, finished_at";
+
+    private const string ActiveStatuses = "('queued', 'running')";
+
+    public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Cluster });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Operation });
+        command.Parameters.Add(Json(run.Parameters));
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = run.DryRun });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Trigger });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Status.ToWireName() });
+        command.Parameters.Add(Text(run.Reason));
+        command.Parameters.Add(Text(run.Executor));
+        command.Parameters.Add(Text(run.JobId));
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = run.CancelRequested });
+        command.Parameters.Add(Json(run.Progress));
+        command.Parameters.Add(Json(run.Result));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt });
+        command.Parameters.Add(Time(run.StartedAt));
+        command.Parameters.Add(Time(run.FinishedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<RunRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand($"SELECT {Columns} FROM ops.runs WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        return await ReadOneAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            $"""
+             SELECT {Columns} FROM ops.runs
+             WHERE ($1::text IS NULL OR cluster = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR operation = $3)
+             ORDER BY created_at DESC, id
+             LIMIT $4 OFFSET $5
+             """);
+        command.Parameters.Add(Text(query.Cluster));
+        command.Parameters.Add(Text(query.Status?.ToWireName()));
+        command.Parameters.Add(Text(query.Operation));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
+        var runs = new List<RunRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(Read(reader));
+        }
+
+        return runs;
+    }
+
+    public Task<bool> SetJobIdAsync(Guid id, string jobId, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE ops.runs SET job_id = $2 WHERE id = $1", id, cancellationToken, Text(jobId));
+
+    /// <summary>queued → running (or running again after a worker restart). False when the run is finished or cancel was asked.</summary>
+    public Task<bool> TryStartAsync(Guid id, string executor, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            $"""
+             UPDATE ops.runs SET status = 'running', executor = $2, started_at = coalesce(started_at, $3)
+             WHERE id = $1 AND status IN {ActiveStatuses} AND NOT cancel_requested
+             """,
+            id, cancellationToken, Text(executor), Time(clock.GetUtcNow()));
+
+    public Task<bool> UpdateProgressAsync(Guid id, RunProgress progress, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE ops.runs SET progress = $2 WHERE id = $1 AND status = 'running'", id, cancellationToken, Json(progress));
+
+    /// <summary>Ends an active run. False when it had already ended.</summary>
+    public Task<bool> FinishAsync(Guid id, RunStatus status, string? reason, JsonElement? result, CancellationToken cancellationToken)
+    {
+        if (!status.IsTerminal())
+        {
+            throw new ArgumentException($"{status} is not a final state.", nameof(status));
+        }
+
+        return UpdateAsync(
+            $"""
+             UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5
+             WHERE id = $1 AND status IN {ActiveStatuses}
+             """,
+            id, cancellationToken,
+            Text(status.ToWireName()), Text(reason), Json(result), Time(clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Asks a run to stop: a queued run is cancelled at once, a running one is flagged and its
+    /// executor stops it. Returns the run as it now stands, or null when there is no such run.
+    /// </summary>
+    public async Task<RunRecord?> RequestCancelAsync(Guid id, string reason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            $"""
+             UPDATE ops.runs SET
+                 cancel_requested = true,
+                 status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+                 reason = CASE WHEN status = 'queued' THEN $2 ELSE reason END,
+                 finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END
+             WHERE id = $1 AND status IN {ActiveStatuses};
+             SELECT {Columns} FROM ops.runs WHERE id = $1
+             """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(Text(reason));
+        command.Parameters.Add(Time(clock.GetUtcNow()));
+        return await ReadOneAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> IsCancelRequestedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand("SELECT cancel_requested FROM ops.runs WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    public async Task AppendLogAsync(Guid id, DateTimeOffset time, string level, string message, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            "INSERT INTO ops.run_logs (run_id, time, level, message) VALUES ($1, $2, $3, $4)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = level });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RunLogLine>> GetLogAsync(Guid id, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            "SELECT seq, time, level, message FROM ops.run_logs WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var lines = new List<RunLogLine>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new RunLogLine(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return lines;
+    }
+
+    private async Task<bool> UpdateAsync(string sql, Guid id, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = dataSource.Value.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.AddRange(parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static async Task<RunRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static RunRecord Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetGuid(0),
+        Cluster = reader.GetString(1),
+        Operation = reader.GetString(2),
+        Parameters = JsonDocument.Parse(reader.GetString(3)).RootElement,
+        DryRun = reader.GetBoolean(4),
+        Trigger = reader.GetString(5),
+        Status = Enum.Parse<RunStatus>(reader.GetString(6), ignoreCase: true),
+        Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
+        Executor = reader.IsDBNull(8) ? null : reader.GetString(8),
+        JobId = reader.IsDBNull(9) ? null : reader.GetString(9),
+        CancelRequested = reader.GetBoolean(10),
+        Progress = reader.IsDBNull(11) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(11), OpsJson.Options),
+        Result = reader.IsDBNull(12) ? null : JsonDocument.Parse(reader.GetString(12)).RootElement,
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
+        StartedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+        FinishedAt = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+    };
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) =>
+        new() { Value = value is { } v ? v.ToUniversalTime() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter Json<T>(T? value) => new()
+    {
+        Value = value is null ? DBNull.Value : JsonSerializer.Serialize(value, OpsJson.Options),
+        NpgsqlDbType = NpgsqlDbType.Json,
+    };
+}

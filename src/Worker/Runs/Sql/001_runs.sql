@@ -1,0 +1,35 @@
+-- Run history of StackGres.Ops. Idempotent: applied at every start-up under an advisory lock.
+CREATE SCHEMA IF NOT EXISTS ops;
+
+CREATE TABLE IF NOT EXISTS ops.runs (
+    id               uuid        PRIMARY KEY,
+    cluster          text        NOT NULL,
+    operation        text        NOT NULL,
+    parameters       json        NOT NULL DEFAULT '{}'::json,
+    dry_run          boolean     NOT NULL DEFAULT false,
+    trigger          text        NOT NULL,
+    status           text        NOT NULL
+        CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped')),
+    reason           text,
+    executor         text,
+    job_id           text,
+    cancel_requested boolean     NOT NULL DEFAULT false,
+    progress         json,
+    result           json,
+    created_at       timestamptz NOT NULL,
+    started_at       timestamptz,
+    finished_at      timestamptz
+);
+
+CREATE INDEX IF NOT EXISTS runs_created_at ON ops.runs (created_at DESC);
+CREATE INDEX IF NOT EXISTS runs_cluster_created_at ON ops.runs (cluster, created_at DESC);
+CREATE INDEX IF NOT EXISTS runs_active ON ops.runs (status) WHERE status IN ('queued', 'running');
+
+CREATE TABLE IF NOT EXISTS ops.run_logs (
+    run_id   uuid        NOT NULL REFERENCES ops.runs (id) ON DELETE CASCADE,
+    seq      bigint      GENERATED ALWAYS AS IDENTITY,
+    time     timestamptz NOT NULL,
+    level    text        NOT NULL,
+    message  text        NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);

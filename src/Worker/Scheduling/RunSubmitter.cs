@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Hangfire;
+using Npgsql;
+using StackGres.Ops.Jobs.Operations;
+using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Clusters;
+using StackGres.Ops.Worker.Runs;
+
+namespace StackGres.Ops.Worker.Scheduling;
+
+/// <summary>
+/// Checks a run request completely — cluster, operation, parameters, and against the live cluster —
+/// and only then records and queues it. A refused request leaves nothing behind.
+/// </summary>
+public sealed class RunSubmitter(
+    ClusterInventory inventory,
+    OperationCatalog catalog,
+    RunStore store,
+    IBackgroundJobClient jobs,
+    TimeProvider clock,
+    ILogger<RunSubmitter> logger)
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
+
+    public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        if (!inventory.TryGet(submission.Cluster, out var cluster))
+        {
+            errors.Add($"Unknown cluster '{submission.Cluster}'. Known clusters: {Known(inventory.Names)}.");
+        }
+
+        if (!catalog.TryGet(submission.Operation, out var operation))
+        {
+            errors.Add($"Unknown operation '{submission.Operation}'. Known operations: {Known(catalog.Names)}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SubmissionResult(null, errors);
+        }
+
+        var values = ParameterParser.Parse(operation, submission.Parameters, errors);
+        if (errors.Count == 0)
+        {
+            operation.Validate(values, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SubmissionResult(null, errors);
+        }
+
+        try
+        {
+            var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/preflight");
+            await operation.PreflightAsync(values, connector, errors, cancellationToken);
+        }
+        catch (NpgsqlException e) when (IsUnreachable(e))
+        {
+            Log.PreflightUnreachable(logger, submission.Cluster, e);
+            return new SubmissionResult(null, [$"Cluster '{submission.Cluster}' cannot be reached to check the request: {e.Message}"], ClusterUnreachable: true);
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SubmissionResult(null, errors);
+        }
+
+        var run = new RunRecord
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            Cluster = submission.Cluster,
+            Operation = submission.Operation,
+            Parameters = submission.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters : EmptyObject,
+            DryRun = submission.DryRun,
+            Trigger = submission.Trigger,
+            Status = RunStatus.Queued,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await store.InsertAsync(run, cancellationToken);
+        try
+        {
+            var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
+            await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
+            Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);
+            return new SubmissionResult(run with { JobId = jobId }, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await store.FinishAsync(run.Id, RunStatus.Failed, "The run could not be queued.", null, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Connection, authentication and server-state errors: the cluster, not the request, is at fault.</summary>
+    private static bool IsUnreachable(NpgsqlException e) =>
+        e is not PostgresException postgres || postgres.SqlState[..2] is "08" or "28" or "53" or "57";
+
+    private static string Known(IEnumerable<string> names)
+    {
+        var list = string.Join(", ", names);
+        return list.Length == 0 ? "(none)" : list;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using StackGres.Ops.Jobs.Clusters.Local;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Support;
+
+/// <summary>
+/// Starts one throw-away PostgreSQL server for a test collection in
+/// <c>{temp}/stackgres-ops-tests-{guid}/data</c> and removes the whole folder afterwards.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private LocalPostgresInstance? server;
+
+    /// <summary>The folder holding the data directory; deleted on dispose.</summary>
+    public string RootDirectory { get; } =
+        Path.Combine(Path.GetTempPath(), "stackgres-ops-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The running server.</summary>
+    public LocalPostgresInstance Server =>
+        server ?? throw new InvalidOperationException("The PostgreSQL fixture has not been initialized.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new LocalInstanceOptions
+        {
+            DataDirectory = Path.Combine(RootDirectory, "data"),
+            Password = NewPassword(),
+            RelaxedDurability = true,
+        };
+
+        try
+        {
+            server = await LocalPostgresInstance.StartAsync(options, PostgresBinaries.Locate(), CancellationToken.None);
+        }
+        catch
+        {
+            DeleteRoot();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a database named <c>{prefix}_{8 hex chars}</c> and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        var name = $"{prefix}_{Guid.NewGuid().ToString("N")[..8]}".ToLowerInvariant();
+        await Server.CreateDatabaseAsync(name, ct);
+        return Server.ConnectionString(name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+        finally
+        {
+            DeleteRoot();
+        }
+    }
+
+    internal static string NewPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    private void DeleteRoot()
+    {
+        if (Directory.Exists(RootDirectory))
+        {
+            Directory.Delete(RootDirectory, recursive: true);
+        }
+    }
+}

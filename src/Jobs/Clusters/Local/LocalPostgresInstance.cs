@@ -165,7 +165,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new NpgsqlCommand("CREATE DATABASE " + QuoteIdentifier(name), connection);
+            var command = new NpgsqlCommand("CREATE DATABASE " + Sql.Identifier.Quote(name), connection);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -219,8 +219,6 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
             return new ValueTask(disposeTask);
         }
     }
-
-    internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     internal static string FormatSettingValue(string value)
     {

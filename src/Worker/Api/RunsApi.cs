@@ -39,7 +39,7 @@ public static class RunsApi
             : Problems.BadRequest("Invalid run request", result.Errors);
     }
 
-    private static async Task<IResult> ListAsync(RunStore store, string? cluster, string? status, string? operation,
+    private static async Task<IResult> ListAsync(RunStore store, HttpResponse response, string? cluster, string? status, string? operation,
         int? limit, int? offset, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
@@ -71,7 +71,9 @@ public static class RunsApi
             return Problems.BadRequest("Invalid query", errors);
         }
 
-        var runs = await store.ListAsync(new RunQuery(cluster, parsedStatus, operation, limit ?? 50, offset ?? 0), cancellationToken);
+        var query = new RunQuery(cluster, parsedStatus, operation, limit ?? 50, offset ?? 0);
+        var runs = await store.ListAsync(query, cancellationToken);
+        response.Headers["X-Total-Count"] = (await store.CountAsync(query, cancellationToken)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(runs);
     }
 

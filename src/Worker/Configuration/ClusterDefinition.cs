@@ -15,6 +15,9 @@ public sealed class ClusterDefinition
     public string Database { get; set; } = "postgres";
     public SslMode SslMode { get; set; } = SslMode.Prefer;
 
+    /// <summary>Labels that maintenance windows select clusters by.</summary>
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Name of the environment variable holding the password.</summary>
     public string? PasswordEnv { get; set; }
 

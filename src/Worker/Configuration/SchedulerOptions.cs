@@ -11,6 +11,9 @@ public sealed class SchedulerOptions
     /// <summary>How often the queue is polled for runs accepted by another replica.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often Hangfire looks for recurring jobs (window openings) that are due.</summary>
+    public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Schema of Hangfire's tables in the worker's database.</summary>
     public string SchemaName { get; set; } = "hangfire";
 }

@@ -15,6 +15,9 @@ using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Windows;
+using StackGres.Ops.Worker.Diagnostics;
+using Prometheus;
 
 namespace StackGres.Ops.Worker.Hosting;
 
@@ -45,7 +48,20 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<BackendCanceller>();
         builder.Services.AddSingleton<IOperationExecutor, LocalProcessExecutor>();
         builder.Services.AddScoped<RunSubmitter>();
+        builder.Services.AddSingleton<ClusterSlots>();
+        builder.Services.AddSingleton<OpsMetrics>();
+        builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
+        builder.Services.AddTransient<WindowJob>();
+        builder.Services.AddSingleton(services => WindowCatalog.Build(
+            services.GetRequiredService<IOptions<WindowsOptions>>().Value,
+            services.GetRequiredService<IConfiguration>(),
+            services.GetRequiredService<OperationCatalog>(),
+            services.GetRequiredService<IOptions<ClustersOptions>>().Value,
+            services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            []));
+        builder.Services.AddSingleton<ScheduleSynchronizer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScheduleSynchronizer>());
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options => OpsJson.Configure(options.SerializerOptions));
@@ -69,6 +85,7 @@ public static class WorkerHostExtensions
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(OpsAuthentication.ReadPolicy);
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(OpsAuthentication.ReadPolicy);
@@ -99,6 +116,8 @@ public static class WorkerHostExtensions
         services.AddSingleton<IValidateOptions<ExecutorOptions>, ExecutorOptionsValidator>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        services.AddOptions<WindowsOptions>().BindConfiguration(WindowsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WindowsOptions>, WindowsOptionsValidator>();
         services.AddOptions<StorageOptions>()
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName))
@@ -144,6 +163,7 @@ public static class WorkerHostExtensions
         {
             var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
             server.WorkerCount = scheduler.WorkerCount;
+            server.SchedulePollingInterval = scheduler.SchedulePollInterval;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         });
     }

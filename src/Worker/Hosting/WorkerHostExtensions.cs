@@ -156,15 +156,19 @@ public static class WorkerHostExtensions
                     {
                         SchemaName = scheduler.SchemaName,
                         QueuePollInterval = scheduler.QueuePollInterval,
+                        EnableLongPolling = scheduler.LongPolling,
                         PrepareSchemaIfNecessary = true,
                     });
         });
-        builder.Services.AddHangfireServer((services, server) =>
+        if (builder.Configuration.GetValue($"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ServerEnabled)}", true))
         {
-            var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
-            server.WorkerCount = scheduler.WorkerCount;
-            server.SchedulePollingInterval = scheduler.SchedulePollInterval;
-            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-        });
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+                server.WorkerCount = scheduler.WorkerCount;
+                server.SchedulePollingInterval = scheduler.SchedulePollInterval;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
     }
 }

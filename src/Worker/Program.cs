@@ -32,6 +32,13 @@ catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)
 
     return 2;
 }
+catch (Npgsql.NpgsqlException e) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+{
+    // Npgsql's messages name the host and port at most, never the password.
+    Log.Fatal("The worker's database ({Key}) cannot be reached, the worker does not start: {Message}",
+        StackGres.Ops.Worker.Configuration.StorageOptions.ConfigurationKey, e.Message);
+    return 1;
+}
 finally
 {
     await Log.CloseAndFlushAsync();

@@ -35,8 +35,11 @@ public static class WorkerHostExtensions
         }
 
         // Serilog writes the console; other providers (a test's, say) still receive every event.
+        // The host owns its logger (preserveStaticLogger): with the static Log.Logger, the bootstrap
+        // logger's CloseAndFlush in Program (or a second host in the same process) would silence it.
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration), writeToProviders: true);
+        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration),
+            preserveStaticLogger: true, writeToProviders: true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddOpsOptions();
         builder.AddOpsStorage();
@@ -78,6 +81,9 @@ public static class WorkerHostExtensions
 
     public static WebApplication MapOpsWorker(this WebApplication app)
     {
+        // The dashboard below builds Hangfire's storage from the options: check every option first, so
+        // that all configuration problems are reported together instead of the first one met.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

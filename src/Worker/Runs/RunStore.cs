@@ -141,15 +141,22 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
     /// </summary>
     public async Task<RunRecord?> RequestCancelAsync(Guid id, string reason, CancellationToken cancellationToken)
     {
+        // One statement: positional parameters cannot span several commands. The outer SELECT sees the
+        // table as it was before the UPDATE, hence the updated row from RETURNING, else the row unchanged.
         await using var command = dataSource.Value.CreateCommand(
             $"""
-             UPDATE ops.runs SET
-                 cancel_requested = true,
-                 status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-                 reason = CASE WHEN status = 'queued' THEN $2 ELSE reason END,
-                 finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END
-             WHERE id = $1 AND status IN {ActiveStatuses};
-             SELECT {Columns} FROM ops.runs WHERE id = $1
+             WITH updated AS (
+                 UPDATE ops.runs SET
+                     cancel_requested = true,
+                     status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+                     reason = CASE WHEN status = 'queued' THEN $2 ELSE reason END,
+                     finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END
+                 WHERE id = $1 AND status IN {ActiveStatuses}
+                 RETURNING {Columns}
+             )
+             SELECT {Columns} FROM updated
+             UNION ALL
+             SELECT {Columns} FROM ops.runs WHERE id = $1 AND NOT EXISTS (SELECT FROM updated)
              """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(Text(reason));

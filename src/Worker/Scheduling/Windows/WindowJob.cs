@@ -30,7 +30,7 @@ public sealed class WindowJob(
         }
 
         var now = clock.GetUtcNow();
-        var manual = WindowTrigger.IsFromDashboard(context);
+        var manual = WindowTrigger.IsManual(context);
         var occurrence = manual ? null : resolved.Schedule.OpenAt(now);
         var trigger = manual ? "dashboard" : $"window:{window}";
         var deadline = occurrence?.ClosesAt ?? now + resolved.Schedule.Duration;

@@ -6,34 +6,44 @@ namespace StackGres.Ops.Worker.Scheduling.Windows;
 /// <summary>
 /// Makes Hangfire's recurring jobs match the configured windows: one per window and cluster (so the
 /// dashboard lists each with its next execution and "Trigger now"), and none left for windows that
-/// are gone. Runs in the background after start-up, so a large inventory does not delay readiness.
+/// are gone. Starts once the host has started, on threads of its own: Hangfire's client API blocks,
+/// and thousands of calls on the thread pool would starve the requests the worker is serving.
 /// </summary>
 public sealed class ScheduleSynchronizer(
     WindowCatalog windows,
     IRecurringJobManager recurringJobs,
     JobStorage storage,
+    IHostApplicationLifetime lifetime,
     ILogger<ScheduleSynchronizer> logger) : BackgroundService
 {
     public const string Prefix = "window:";
-
-    public TaskCompletionSource Synchronized { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int Writers = 4;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task;
+        }
+
         var desired = windows.All
             .SelectMany(w => w.Clusters.Select(cluster => (Window: w, Cluster: cluster)))
             .ToArray();
-        await Parallel.ForEachAsync(desired, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
-            (item, _) =>
+        var writers = Enumerable.Range(0, Writers).Select(writer => Task.Factory.StartNew(() =>
+        {
+            for (var i = writer; i < desired.Length && !stoppingToken.IsCancellationRequested; i += Writers)
             {
+                var (window, cluster) = desired[i];
                 recurringJobs.AddOrUpdate<WindowJob>(
-                    item.Window.RecurringJobId(item.Cluster),
-                    job => job.OpenAsync(item.Window.Name, item.Cluster, null, CancellationToken.None),
-                    item.Window.Schedule.Cron,
-                    new RecurringJobOptions { TimeZone = item.Window.Schedule.TimeZone, MisfireHandling = MisfireHandlingMode.Relaxed });
-                return ValueTask.CompletedTask;
-            });
+                    window.RecurringJobId(cluster),
+                    job => job.OpenAsync(window.Name, cluster, null, CancellationToken.None),
+                    window.Schedule.Cron,
+                    new RecurringJobOptions { TimeZone = window.Schedule.TimeZone, MisfireHandling = MisfireHandlingMode.Relaxed });
+            }
+        }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        await Task.WhenAll(writers);
 
         var wanted = desired.Select(d => d.Window.RecurringJobId(d.Cluster)).ToHashSet(StringComparer.Ordinal);
         using (var connection = storage.GetConnection())
@@ -46,6 +56,5 @@ public sealed class ScheduleSynchronizer(
         }
 
         Log.WindowsSynchronized(logger, desired.Length);
-        Synchronized.TrySetResult();
     }
 }

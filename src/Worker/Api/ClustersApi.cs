@@ -12,8 +12,8 @@ public static class ClustersApi
     public static RouteGroupBuilder MapClustersApi(this RouteGroupBuilder api)
     {
         var clusters = api.MapGroup("/clusters").WithTags("Clusters");
-        clusters.MapGet("/", List);
-        clusters.MapGet("/{name}", Get);
+        clusters.MapGet("/", List).Produces<IEnumerable<ClusterDescription>>();
+        clusters.MapGet("/{name}", Get).Produces<ClusterDescription>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

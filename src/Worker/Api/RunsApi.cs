@@ -12,11 +12,17 @@ public static class RunsApi
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/runs").WithTags("Runs");
-        runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
-        runs.MapGet("/", ListAsync);
-        runs.MapGet("/{id:guid}", GetAsync);
-        runs.MapGet("/{id:guid}/logs", GetLogsAsync);
-        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
+        runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy)
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        runs.MapGet("/", ListAsync).Produces<IReadOnlyList<RunRecord>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        runs.MapGet("/{id:guid}", GetAsync).Produces<RunRecord>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id:guid}/logs", GetLogsAsync).Produces<IReadOnlyList<RunLogLine>>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy)
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

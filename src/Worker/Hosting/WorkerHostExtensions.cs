@@ -75,7 +75,7 @@ public static class WorkerHostExtensions
             .AddPolicy(OpsAuthentication.AdminPolicy, policy => policy.RequireRole(OpsAuthentication.AdminRole));
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer<RunSubmissionOpenApi>());
         return builder;
     }
 

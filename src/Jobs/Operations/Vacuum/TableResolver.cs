@@ -38,24 +38,4 @@ public static class TableResolver
             return null;
         }
     }
-
-    /// <summary>Every table and materialized view of the database, system catalogs included, as vacuumdb does.</summary>
-    public static async Task<IReadOnlyList<TableRef>> ListAllAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT c.oid, n.nspname, c.relname
-            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
-            ORDER BY n.nspname = 'pg_catalog', n.nspname, c.relname
-            """, connection);
-        var tables = new List<TableRef>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            tables.Add(new TableRef(reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return tables;
-    }
 }

@@ -33,6 +33,18 @@ public static class Preflight
         }
     }
 
+    public static async Task CheckIndexesAsync(NpgsqlConnection connection, string database, IEnumerable<string> indexes,
+        List<string> errors, CancellationToken cancellationToken)
+    {
+        foreach (var index in indexes)
+        {
+            if (await TableResolver.ResolveIndexAsync(connection, index, cancellationToken).ConfigureAwait(false) is null)
+            {
+                errors.Add($"Index '{index}' does not exist in database '{database}'.");
+            }
+        }
+    }
+
     public static async Task CheckSchemasAsync(NpgsqlConnection connection, string database, IReadOnlyList<string> schemas,
         List<string> errors, CancellationToken cancellationToken)
     {

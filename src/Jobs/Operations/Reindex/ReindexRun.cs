@@ -13,6 +13,7 @@ namespace StackGres.Ops.Jobs.Operations.Reindex;
 internal sealed class ReindexRun(ReindexParameters parameters, OperationContext context)
 {
     private static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(30);
+    private static readonly SessionLimits CleanupLimits = new("25s", "0");
     private readonly ConcurrentQueue<IndexOutcome> _outcomes = new();
     private readonly List<string> _leftoversDropped = [];
     private readonly Stopwatch _clock = new();
@@ -238,19 +239,32 @@ internal sealed class ReindexRun(ReindexParameters parameters, OperationContext 
 
     private async Task DropOwnLeftoversAsync(NpgsqlConnection connection, string database, IndexStats index, HashSet<uint> before)
     {
+        // DROP INDEX CONCURRENTLY waits for the transactions that blocked the rebuild: give it longer than the run's lock_timeout.
         using var budget = new CancellationTokenSource(CleanupBudget);
+        await CleanupLimits.ApplyAsync(connection, budget.Token).ConfigureAwait(false);
         foreach (var leftover in await LeftoverIndexes.FindAsync(connection, null, [index.TableOid], budget.Token).ConfigureAwait(false))
         {
-            if (!before.Contains(leftover.Oid) && await LeftoverIndexes.DropAsync(connection, leftover, budget.Token).ConfigureAwait(false) is null)
+            if (before.Contains(leftover.Oid))
             {
-                lock (_leftoversDropped)
-                {
-                    _leftoversDropped.Add($"{database}.{leftover.Display}");
-                }
-
-                context.Events.Log(LogLevel.Information, $"dropped {database}.{leftover.Display}, left by the interrupted rebuild");
+                continue;
             }
+
+            if (await LeftoverIndexes.DropAsync(connection, leftover, budget.Token).ConfigureAwait(false) is { } refused)
+            {
+                context.Events.Log(LogLevel.Warning,
+                    $"could not drop {database}.{leftover.Display}, left by the interrupted rebuild ({refused}); the next reindex drops it");
+                continue;
+            }
+
+            lock (_leftoversDropped)
+            {
+                _leftoversDropped.Add($"{database}.{leftover.Display}");
+            }
+
+            context.Events.Log(LogLevel.Information, $"dropped {database}.{leftover.Display}, left by the interrupted rebuild");
         }
+
+        await parameters.Limits.ApplyAsync(connection, budget.Token).ConfigureAwait(false);
     }
 
     private static async Task<IndexOutcome> AfterAsync(NpgsqlConnection connection, IndexOutcome planned, TimeSpan elapsed, CancellationToken cancellationToken)

@@ -29,6 +29,12 @@ public static class TablePlanner
         }
 
         var stats = await TableStatsReader.ReadAsync(connection, oids, scope.Schemas, cancellationToken).ConfigureAwait(false);
+        if (kind == NeedKind.Repack)
+        {
+            // pg_repack cannot rebuild system catalogs (and stops altogether when asked to).
+            stats = stats.Where(t => t.Schema is not ("pg_catalog" or "information_schema")).ToArray();
+        }
+
         var chosen = new List<PlannedTable>(stats.Count);
         foreach (var table in stats)
         {

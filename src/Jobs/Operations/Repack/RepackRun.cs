@@ -64,10 +64,7 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
 
         context.Events.Progress(new RunProgress { Phase = "done", Done = _done, Total = _total });
         var result = Result();
-        return result.TablesFailed == 0
-            ? result
-            : throw new OperationFailedException(
-                $"{result.TablesFailed} of {_total} table(s) failed: {result.Tables.First(t => t.Status == OutcomeStatus.Failed).Detail}", result);
+        return FailedTables.ThrowIfAny(result, result.Tables, _total);
     }
 
     private RepackResult Result() => new(parameters.Target, context.DryRun, parameters.Databases, _considered, _outcomes.ToArray(),

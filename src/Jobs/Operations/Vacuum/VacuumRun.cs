@@ -55,10 +55,7 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
 
         context.Events.Progress(new RunProgress { Phase = "done", Done = _done, Total = _total });
         var result = Result();
-        return result.TablesFailed == 0
-            ? result
-            : throw new OperationFailedException(
-                $"{result.TablesFailed} of {_total} table(s) failed: {result.Tables.First(t => t.Status == OutcomeStatus.Failed).Detail}", result);
+        return FailedTables.ThrowIfAny(result, result.Tables, _total);
     }
 
     private VacuumResult Result() => new(parameters.Target, parameters.Analyze, parameters.Freeze, parameters.Full, context.DryRun,

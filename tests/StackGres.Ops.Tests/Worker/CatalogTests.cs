@@ -26,9 +26,11 @@ public sealed class CatalogTests(PostgresFixture fixture)
         Assert.Equal("object", schema.GetProperty("type").GetString());
         Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
         var properties = schema.GetProperty("properties");
-        Assert.Equal(
-            ["analyze", "databases", "freeze", "full", "tables"],
-            properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Subset(
+            properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal),
+            new HashSet<string>(["analyze", "databases", "freeze", "full", "tables", "target", "lockTimeout"], StringComparer.Ordinal));
+        Assert.Equal(["reindex", "repack", "vacuum"],
+            operations.EnumerateArray().Select(o => o.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal("array", properties.GetProperty("tables").GetProperty("type").GetString());
         Assert.Equal("string", properties.GetProperty("tables").GetProperty("items").GetProperty("type").GetString());
         Assert.Equal("boolean", properties.GetProperty("analyze").GetProperty("type").GetString());

@@ -25,7 +25,7 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
             return Fail(RunnerExitCodes.InvalidRequest, string.Join(" ", errors));
         }
 
-        var connector = new ClusterConnector(request.Cluster, password, ApplicationNames.ForRun(request.RunId));
+        await using var connector = new ClusterConnector(request.Cluster, password, ApplicationNames.ForRun(request.RunId));
         var context = new OperationContext(request.RunId, request.DryRun, connector, events);
         events.Log(LogLevel.Information, $"run {request.RunId:N}: {operation.Name} on {request.Cluster}");
         try
@@ -77,5 +77,5 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
         return exitCode;
     }
 
-    private static JsonElement Serialize(object result) => JsonSerializer.SerializeToElement(result, result.GetType(), OpsJson.Options);
+    private static JsonElement Serialize(object result) => JsonSerializer.SerializeToElement(result, OpsJson.Options.GetTypeInfo(result.GetType()));
 }

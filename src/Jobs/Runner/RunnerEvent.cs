@@ -25,7 +25,7 @@ public sealed record RunnerEvent
     public JsonElement? Result { get; init; }
     public string? Error { get; init; }
 
-    public string ToJsonLine() => JsonSerializer.Serialize(this, OpsJson.Options);
+    public string ToJsonLine() => JsonSerializer.Serialize(this, OpsJson.TypeInfo<RunnerEvent>());
 
     /// <summary>Parses a line; null when it is not an event (a stray line of output).</summary>
     public static RunnerEvent? TryParse(string line)
@@ -37,7 +37,7 @@ public sealed record RunnerEvent
 
         try
         {
-            var parsed = JsonSerializer.Deserialize<RunnerEvent>(line, OpsJson.Options);
+            var parsed = JsonSerializer.Deserialize(line, OpsJson.TypeInfo<RunnerEvent>());
             return parsed?.Type is LogType or ProgressType or ResultType ? parsed : null;
         }
         catch (JsonException)

@@ -27,7 +27,7 @@ public static class RunnerProgram
         RunRequest? request;
         try
         {
-            request = string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<RunRequest>(json, OpsJson.Options);
+            request = string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize(json, OpsJson.TypeInfo<RunRequest>());
         }
         catch (JsonException e)
         {

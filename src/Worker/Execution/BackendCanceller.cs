@@ -15,7 +15,7 @@ public sealed class BackendCanceller(ILogger<BackendCanceller> logger)
     {
         try
         {
-            var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/worker");
+            await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/worker");
             await using var connection = await connector.OpenAsync(null, cancellationToken);
             await using var command = new NpgsqlCommand(
                 "SELECT count(*) FILTER (WHERE pg_catalog.pg_cancel_backend(pid)) FROM pg_catalog.pg_stat_activity " +

@@ -38,7 +38,7 @@ public sealed class MaintenanceBed
         return new MaintenanceBed(fixture, database);
     }
 
-    public IClusterConnector Connector() => new ClusterConnector(
+    public ClusterConnector Connector() => new ClusterConnector(
         new ClusterConnection
         {
             Host = Fixture.Server.Host,
@@ -58,7 +58,8 @@ public sealed class MaintenanceBed
         operation.Validate(values, errors);
         if (errors.Count == 0)
         {
-            await operation.PreflightAsync(values, Connector(), errors, ct);
+            await using var connector = Connector();
+            await operation.PreflightAsync(values, connector, errors, ct);
         }
 
         return errors;
@@ -69,7 +70,8 @@ public sealed class MaintenanceBed
         var errors = await PreflightAsync(operation, parametersJson, ct);
         Assert.True(errors.Count == 0, string.Join(" ", errors));
         var values = ParameterParser.Parse(operation, JsonDocument.Parse(parametersJson).RootElement, errors);
-        var context = new OperationContext(RunId, dryRun, Connector(), Events);
+        await using var connector = Connector();
+        var context = new OperationContext(RunId, dryRun, connector, Events);
         return (T)await operation.ExecuteAsync(values, context, ct);
     }
 

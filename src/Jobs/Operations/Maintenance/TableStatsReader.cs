@@ -93,18 +93,25 @@ public static class TableStatsReader
         return tables;
     }
 
-    /// <summary>Size and xid age of one table now (after its maintenance); null when it is gone.</summary>
-    public static async Task<(long TotalBytes, long XidAge)?> ReadAfterAsync(NpgsqlConnection connection, uint oid, CancellationToken cancellationToken)
+    /// <summary>Size and xid age of tables now (after their maintenance), in one round trip; a table that is gone is left out.</summary>
+    public static async Task<Dictionary<uint, (long TotalBytes, long XidAge)>> ReadAfterAsync(NpgsqlConnection connection,
+        IReadOnlyCollection<uint> oids, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT pg_catalog.pg_total_relation_size(c.oid),
+            SELECT c.oid, pg_catalog.pg_total_relation_size(c.oid),
                    greatest(pg_catalog.age(c.relfrozenxid), coalesce(pg_catalog.age(t.relfrozenxid), 0))::int8
             FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
-            WHERE c.oid = $1
+            WHERE c.oid = ANY ($1)
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid, DataTypeName = "oid" });
+        command.Parameters.Add(new NpgsqlParameter { Value = oids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Oid });
+        var after = new Dictionary<uint, (long, long)>(oids.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            after[reader.GetFieldValue<uint>(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return after;
     }
 }

@@ -26,11 +26,13 @@ internal sealed class ReindexRun(ReindexParameters parameters, OperationContext 
     {
         _clock.Start();
         var plans = new List<(string Database, IReadOnlyList<(IndexStats Index, IReadOnlyList<string> Reasons, double? Bloat)> Indexes)>();
+        var connections = new List<PlanningConnection>(parameters.Databases.Count);
         try
         {
             foreach (var database in parameters.Databases)
             {
-                await using var connection = await OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                var connection = await OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                connections.Add(new PlanningConnection(connection));
                 plans.Add((database, await PlanAsync(connection, database, cancellationToken).ConfigureAwait(false)));
             }
 
@@ -53,9 +55,10 @@ internal sealed class ReindexRun(ReindexParameters parameters, OperationContext 
 
             if (!context.DryRun)
             {
-                foreach (var (database, indexes) in plans)
+                for (var i = 0; i < plans.Count; i++)
                 {
-                    await RebuildDatabaseAsync(database, indexes, cancellationToken).ConfigureAwait(false);
+                    await using var connection = connections[i].Take()!;
+                    await RebuildDatabaseAsync(connection, plans[i].Database, plans[i].Indexes, cancellationToken).ConfigureAwait(false);
                 }
 
                 context.Events.Progress(new RunProgress { Phase = "done", Done = _done, Total = _total });
@@ -64,6 +67,13 @@ internal sealed class ReindexRun(ReindexParameters parameters, OperationContext 
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCancelledException(Result(), e, cancellationToken);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         var result = Result();
@@ -169,15 +179,13 @@ internal sealed class ReindexRun(ReindexParameters parameters, OperationContext 
         }
     }
 
-    private async Task RebuildDatabaseAsync(string database, IReadOnlyList<(IndexStats Index, IReadOnlyList<string> Reasons, double? Bloat)> indexes,
-        CancellationToken cancellationToken)
+    private async Task RebuildDatabaseAsync(NpgsqlConnection connection, string database,
+        IReadOnlyList<(IndexStats Index, IReadOnlyList<string> Reasons, double? Bloat)> indexes, CancellationToken cancellationToken)
     {
         if (indexes.Count == 0)
         {
             return;
         }
-
-        await using var connection = await OpenAsync(database, cancellationToken).ConfigureAwait(false);
         await using var poller = new ProgressPoller(context.Connector, database, ProgressPoller.DefaultInterval, p => context.Events.Progress(new RunProgress
         {
             Phase = "reindexing",

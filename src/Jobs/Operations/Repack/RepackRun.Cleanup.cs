@@ -11,11 +11,10 @@ internal sealed partial class RepackRun
     private static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan BackendsGoneWait = TimeSpan.FromSeconds(10);
 
-    private async Task CleanUpAsync(string database, IReadOnlyList<PlannedTable> tables)
+    private async Task CleanUpAsync(NpgsqlConnection connection, string database, IReadOnlyList<PlannedTable> tables)
     {
         // Runs after a cancellation too, so it has its own time budget instead of the run's token.
         using var budget = new CancellationTokenSource(CleanupBudget);
-        await using var connection = await context.Connector.OpenAsync(database, budget.Token).ConfigureAwait(false);
         await new SessionLimits("10s", "0").ApplyAsync(connection, budget.Token).ConfigureAwait(false);
         await StopLeftoverBackendsAsync(connection, budget.Token).ConfigureAwait(false);
 

@@ -32,11 +32,30 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
         var executable = context.DryRun ? PgRepackBinary.Locate() ?? "pg_repack"
             : PgRepackBinary.Locate() ?? throw new OperationFailedException(PgRepackBinary.NotFound);
         var plans = new List<(TablePlan Plan, RepackServerInfo Server, IReadOnlyList<PlannedTable> Runnable)>();
-        foreach (var database in parameters.Databases)
+        var connections = new List<PlanningConnection>(parameters.Databases.Count);
+        try
         {
-            plans.Add(await PlanAsync(database, cancellationToken).ConfigureAwait(false));
-        }
+            foreach (var database in parameters.Databases)
+            {
+                var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                connections.Add(new PlanningConnection(connection));
+                plans.Add(await PlanAsync(connection, database, cancellationToken).ConfigureAwait(false));
+            }
 
+            return await ExecutePlansAsync(executable, plans, connections, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RepackResult> ExecutePlansAsync(string executable, List<(TablePlan Plan, RepackServerInfo Server, IReadOnlyList<PlannedTable> Runnable)> plans,
+        List<PlanningConnection> connections, CancellationToken cancellationToken)
+    {
         _considered = plans.Sum(p => p.Plan.Considered);
         _total = plans.Sum(p => p.Runnable.Count);
         PlanLog.Write(context, "repack", parameters.Target, plans.Select(p => p.Plan).ToArray(), _considered);
@@ -52,9 +71,11 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
 
         try
         {
-            foreach (var (plan, server, runnable) in plans)
+            for (var i = 0; i < plans.Count; i++)
             {
-                await RepackDatabaseAsync(executable, plan.Database, server, runnable, cancellationToken).ConfigureAwait(false);
+                var (plan, server, runnable) = plans[i];
+                await using var connection = connections[i].Take()!;
+                await RepackDatabaseAsync(executable, connection, plan.Database, server, runnable, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -70,9 +91,9 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
     private RepackResult Result() => new(parameters.Target, context.DryRun, parameters.Databases, _considered, _outcomes.ToArray(),
         _debrisCleaned.ToArray(), Math.Round(_clock.Elapsed.TotalMilliseconds, 1));
 
-    private async Task<(TablePlan, RepackServerInfo, IReadOnlyList<PlannedTable>)> PlanAsync(string database, CancellationToken cancellationToken)
+    private async Task<(TablePlan, RepackServerInfo, IReadOnlyList<PlannedTable>)> PlanAsync(NpgsqlConnection connection, string database,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         var server = await RepackServerInfo.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         if (server.Problem(database, parameters.CreateExtension) is { } problem)
         {
@@ -105,8 +126,8 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
         return (plan, server, runnable);
     }
 
-    private async Task RepackDatabaseAsync(string executable, string database, RepackServerInfo server, IReadOnlyList<PlannedTable> tables,
-        CancellationToken cancellationToken)
+    private async Task RepackDatabaseAsync(string executable, NpgsqlConnection connection, string database, RepackServerInfo server,
+        IReadOnlyList<PlannedTable> tables, CancellationToken cancellationToken)
     {
         if (tables.Count == 0)
         {
@@ -115,14 +136,13 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
 
         if (server.InstalledVersion is null)
         {
-            await using var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
             await using var create = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_repack", connection);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Log(LogLevel.Information, $"created the pg_repack extension in database {database}");
         }
 
         var arguments = Arguments(database, tables, server.IsSuperuser);
-        var tracker = new RepackOutputTracker(await PrintedNamesAsync(database, tables, cancellationToken).ConfigureAwait(false),
+        var tracker = new RepackOutputTracker(await PrintedNamesAsync(connection, tables, cancellationToken).ConfigureAwait(false),
             context, database, _done, _total);
         var process = new RepackProcess(executable, context.Connector.Cluster, context.Connector.Password, ApplicationNames.ForRun(context.RunId));
         int exitCode;
@@ -132,20 +152,19 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
         }
         catch (OperationCanceledException)
         {
-            await CleanUpAsync(database, tables).ConfigureAwait(false);
-            await RecordAsync(database, tables, tracker, null).ConfigureAwait(false);
+            await CleanUpAsync(connection, database, tables).ConfigureAwait(false);
+            await RecordAsync(connection, tables, tracker, null).ConfigureAwait(false);
             throw;
         }
 
-        await CleanUpAsync(database, tables).ConfigureAwait(false);
-        await RecordAsync(database, tables, tracker, exitCode).ConfigureAwait(false);
+        await CleanUpAsync(connection, database, tables).ConfigureAwait(false);
+        await RecordAsync(connection, tables, tracker, exitCode).ConfigureAwait(false);
     }
 
     /// <summary>The names pg_repack prints in its "repacking table" lines, from its own function.</summary>
-    private async Task<Dictionary<string, PlannedTable>> PrintedNamesAsync(string database, IReadOnlyList<PlannedTable> tables,
+    private static async Task<Dictionary<string, PlannedTable>> PrintedNamesAsync(NpgsqlConnection connection, IReadOnlyList<PlannedTable> tables,
         CancellationToken cancellationToken)
     {
-        await using var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("SELECT o, repack.oid2text(o) FROM unnest($1::oid[]) AS o", connection);
         command.Parameters.Add(new NpgsqlParameter
         {
@@ -206,17 +225,17 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
         return arguments;
     }
 
-    private async Task RecordAsync(string database, IReadOnlyList<PlannedTable> tables, RepackOutputTracker tracker, int? exitCode)
+    private async Task RecordAsync(NpgsqlConnection connection, IReadOnlyList<PlannedTable> tables, RepackOutputTracker tracker, int? exitCode)
     {
         using var budget = new CancellationTokenSource(CleanupBudget);
-        await using var connection = await context.Connector.OpenAsync(database, budget.Token).ConfigureAwait(false);
+        var sizes = await TableStatsReader.ReadAfterAsync(connection, tables.Select(t => t.Stats.Oid).ToArray(), budget.Token).ConfigureAwait(false);
         foreach (var table in tables)
         {
             var outcome = tracker.Outcome(table, exitCode);
             if (outcome.Status == OutcomeStatus.Done)
             {
-                var after = await TableStatsReader.ReadAfterAsync(connection, table.Stats.Oid, budget.Token).ConfigureAwait(false);
-                outcome = outcome with { SizeAfterBytes = after?.TotalBytes, XidAgeAfter = after?.XidAge };
+                var found = sizes.TryGetValue(table.Stats.Oid, out var after);
+                outcome = outcome with { SizeAfterBytes = found ? after.TotalBytes : null, XidAgeAfter = found ? after.XidAge : null };
                 _done++;
             }
 

@@ -22,12 +22,29 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
     {
         _clock.Start();
         var plans = new List<TablePlan>(parameters.Databases.Count);
-        foreach (var database in parameters.Databases)
+        var connections = new List<PlanningConnection>(parameters.Databases.Count);
+        try
         {
-            await using var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
-            plans.Add(await TablePlanner.PlanAsync(connection, database, parameters.Scope, parameters.Kind, cancellationToken).ConfigureAwait(false));
-        }
+            foreach (var database in parameters.Databases)
+            {
+                var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                connections.Add(new PlanningConnection(connection));
+                plans.Add(await TablePlanner.PlanAsync(connection, database, parameters.Scope, parameters.Kind, cancellationToken).ConfigureAwait(false));
+            }
 
+            return await ExecutePlansAsync(plans, connections, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<VacuumResult> ExecutePlansAsync(List<TablePlan> plans, List<PlanningConnection> connections, CancellationToken cancellationToken)
+    {
         _considered = plans.Sum(p => p.Considered);
         _total = plans.Sum(p => p.Tables.Count);
         PlanLog.Write(context, $"vacuum{parameters.OptionList()}", parameters.Target, plans, _considered);
@@ -43,9 +60,9 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
 
         try
         {
-            foreach (var plan in plans)
+            for (var i = 0; i < plans.Count; i++)
             {
-                await VacuumDatabaseAsync(plan, cancellationToken).ConfigureAwait(false);
+                await VacuumDatabaseAsync(plans[i], connections[i], cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -61,14 +78,14 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
     private VacuumResult Result() => new(parameters.Target, parameters.Analyze, parameters.Freeze, parameters.Full, context.DryRun,
         parameters.Databases, _considered, _outcomes.ToArray(), Math.Round(_clock.Elapsed.TotalMilliseconds, 1));
 
-    private async Task VacuumDatabaseAsync(TablePlan plan, CancellationToken cancellationToken)
+    private async Task VacuumDatabaseAsync(TablePlan plan, PlanningConnection planning, CancellationToken cancellationToken)
     {
         await using var poller = new ProgressPoller(context.Connector, plan.Database, ProgressPoller.DefaultInterval,
             progress => ReportServerProgress(plan.Database, progress));
         await ParallelWork.RunAsync(plan.Tables, parameters.Jobs,
             async ct =>
             {
-                var connection = await context.Connector.OpenAsync(plan.Database, ct).ConfigureAwait(false);
+                var connection = await planning.TakeOrOpenAsync(context, plan.Database, ct).ConfigureAwait(false);
                 await parameters.Limits.ApplyAsync(connection, ct).ConfigureAwait(false);
                 return connection;
             },
@@ -132,12 +149,15 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
     private static async Task<TableOutcome> FinishedAsync(NpgsqlConnection connection, PlannedTable table, TimeSpan elapsed,
         List<string> warnings, CancellationToken cancellationToken)
     {
-        var after = await TableStatsReader.ReadAfterAsync(connection, table.Stats.Oid, cancellationToken).ConfigureAwait(false);
+        // Read at once (VACUUM cannot share a round trip: it refuses to run in a transaction block), so that a
+        // cancelled run still reports the sizes of the tables it finished.
+        var found = (await TableStatsReader.ReadAfterAsync(connection, [table.Stats.Oid], cancellationToken).ConfigureAwait(false))
+            .TryGetValue(table.Stats.Oid, out var after);
         var outcome = table.ToPlanned() with
         {
             Status = OutcomeStatus.Done,
-            SizeAfterBytes = after?.TotalBytes,
-            XidAgeAfter = after?.XidAge,
+            SizeAfterBytes = found ? after.TotalBytes : null,
+            XidAgeAfter = found ? after.XidAge : null,
             DurationMs = Math.Round(elapsed.TotalMilliseconds, 1),
         };
 

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackGres.Ops.Jobs.Operations.Reindex;
+using StackGres.Ops.Jobs.Operations.Repack;
+using StackGres.Ops.Jobs.Operations.Vacuum;
+using StackGres.Ops.Jobs.Runner;
+
+namespace StackGres.Ops.Jobs.Runs;
+
+/// <summary>
+/// Serialization code generated at build time for what the job runner reads and writes on every run
+/// (its request, its events, the results), so that a run does not pay for reflection-based metadata
+/// at start-up. <see cref="OpsJson.Options"/> consults it first; other types fall back to reflection.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RunRequest))]
+[JsonSerializable(typeof(RunnerEvent))]
+[JsonSerializable(typeof(RunProgress))]
+[JsonSerializable(typeof(VacuumResult))]
+[JsonSerializable(typeof(ReindexResult))]
+[JsonSerializable(typeof(RepackResult))]
+internal sealed partial class OpsJsonContext : JsonSerializerContext;

@@ -77,6 +77,47 @@ public sealed class VacuumOperationTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task NeededFull_RewritesASystemCatalog_OnlyWhenItsCountedRowsConfirmTheBloat()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bed = await MaintenanceBed.CreateAsync(fixture, "vac_catalog", ct);
+        const string Parameters = """{"target":"needed","full":true,"schemas":["pg_catalog"],"minSizeMb":0.1}""";
+        // DDL adds pg_attribute rows that its statistics do not know of: the estimate alone calls it bloated.
+        await bed.ExecuteAsync(CreateTables("grown", 40, 20), ct);
+        var estimated = await EstimateAsync(bed, "pg_attribute", ct);
+        Assert.True(estimated >= NeedThresholds.Default.MinBloatRatio, $"estimated bloat {estimated}");
+
+        var planned = await bed.RunAsync<VacuumResult>(Vacuum, Parameters, ct, dryRun: true);
+
+        Assert.DoesNotContain(planned.Tables, t => t.Table == "pg_attribute");
+
+        // Many tables created and dropped, their dead rows vacuumed away: the space stays, and counting confirms it.
+        await bed.ExecuteAsync(CreateTables("dropped", 250, 30) + CreateTables("kept", 1, 2) +
+                               string.Concat(Enumerable.Range(1, 250).Select(i => $"DROP TABLE dropped{i};")), ct);
+        await bed.ExecuteAsync("VACUUM pg_catalog.pg_attribute", ct);
+        var sizeBefore = await bed.TotalSizeAsync("pg_catalog.pg_attribute", ct);
+
+        var result = await bed.RunAsync<VacuumResult>(Vacuum, Parameters, ct);
+
+        var attribute = Assert.Single(result.Tables, t => t.Table == "pg_attribute");
+        Assert.Equal(OutcomeStatus.Done, attribute.Status);
+        Assert.Contains(attribute.Reasons, r => r.StartsWith("estimated bloat", StringComparison.Ordinal));
+        var sizeAfter = await bed.TotalSizeAsync("pg_catalog.pg_attribute", ct);
+        Assert.True(sizeAfter < sizeBefore / 2, $"{sizeBefore} → {sizeAfter}");
+    }
+
+    private static string CreateTables(string prefix, int count, int columns) => string.Concat(Enumerable.Range(1, count).Select(i =>
+        $"CREATE TABLE {prefix}{i} ({string.Join(", ", Enumerable.Range(1, columns).Select(c => $"c{c} int"))});"));
+
+    private static async Task<double> EstimateAsync(MaintenanceBed bed, string catalog, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(bed.ConnectionString);
+        await connection.OpenAsync(ct);
+        var stats = await TableStatsReader.ReadAsync(connection, null, ["pg_catalog"], ct);
+        return NeedEvaluator.EstimateBloatRatio(stats.Single(t => t.Name == catalog)) ?? 0;
+    }
+
+    [Fact]
     public async Task LockHeldByAnotherSession_SkipsTheTableWithTheHolder_InsteadOfWaiting()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -31,7 +31,9 @@ public sealed record NeedThresholds(long MinDeadTuples, double MinDeadTupleRatio
         new(MinBloatRatioName, ParameterType.Number,
             "With target 'needed' and a rewrite (vacuum full, repack): the estimated share of the table's heap that a " +
             "rewrite would give back (0.3 = 30%), as pg_squeeze's free_space_extra. The estimate uses the live tuple count " +
-            "and the row width from pg_stats (ANALYZE), or the observed size of a row version when the table has no statistics.",
+            "and the row width from pg_stats (ANALYZE), or the observed size of a row version when the table has no statistics; " +
+            "a system catalog over the threshold has its rows counted and measured before it is chosen (DDL leaves catalog " +
+            "statistics stale).",
             JsonValue.Create(Default.MinBloatRatio)) { Minimum = 0, Maximum = 1 },
         new(MinSizeMbName, ParameterType.Number,
             "With target 'needed' and a rewrite: tables whose heap is smaller than this many MiB are left alone, as " +

@@ -36,9 +36,16 @@ public static class TablePlanner
         }
 
         var chosen = new List<PlannedTable>(stats.Count);
-        foreach (var table in stats)
+        foreach (var listed in stats)
         {
+            var table = listed;
             var need = NeedEvaluator.Assess(table, scope.Thresholds, kind);
+            if (scope.OnlyNeeded && kind != NeedKind.Vacuum && need.EstimatedBloatRatio >= scope.Thresholds.MinBloatRatio && CatalogMeasure.Applies(table))
+            {
+                table = await CatalogMeasure.MeasureAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                need = NeedEvaluator.Assess(table, scope.Thresholds, kind);
+            }
+
             if (!scope.OnlyNeeded)
             {
                 IReadOnlyList<string> reasons = [oids is null ? "target all" : "chosen by name", .. need.Reasons];

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs for its tests and its demo, only those missing.
 # Idempotent: prints "dependencies: ok" when nothing is missing.
+# --aot also installs what publishing the job runner as Native AOT needs (clang, zlib headers), which
+# only the maintenance benchmark and a runner image build do.
 # Note: installing postgresql-15 may create and start Debian's default cluster ("main" on 5432); it is
 # left alone on purpose, the local instances pick their own free ports and data directories.
 set -euo pipefail
@@ -17,6 +19,9 @@ REQUIRED=(
   "/usr/share/zoneinfo/Europe/Madrid:tzdata"
   "/usr/bin/chromium:chromium"
 )
+if [[ "${1:-}" == "--aot" ]]; then
+  REQUIRED+=("/usr/bin/clang:clang" "/usr/include/zlib.h:zlib1g-dev")
+fi
 
 missing=()
 for entry in "${REQUIRED[@]}"; do

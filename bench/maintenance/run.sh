@@ -2,18 +2,24 @@
 # Need-driven maintenance against the blanket tools, side by side, on a throw-away local PostgreSQL 15:
 # 200 tables (20,000 rows each, a primary key and one more index), 10 of them bloated (80% of rows
 # updated twice, then deleted), autovacuum off. Every run starts from the same state: a clone of a
-# template database, then the same bloating statements. Prints the time and the space each run
-# reclaims (pg_database_size before and after) and the ratios against the blanket tools.
-# Usage: bench/maintenance/run.sh [rounds]   (default 1 round; each round runs every contender once)
+# template database, then the same bloating statements. Prints, per run, the time and the space it
+# reclaims, then medians over the rounds and the ratios against each goal.
+# Space is measured twice: "disk" is pg_database_size before minus after; "data" counts only the main
+# fork of every relation (heap, index, TOAST, catalogs included), i.e. it leaves out the free space
+# map and visibility map forks, which VACUUM FULL drops from every table it rewrites and the next
+# VACUUM of that table creates again (24 KiB + 8 KiB per table here).
+# Usage: bench/maintenance/run.sh [rounds]   (default 3; each round runs every contender once)
 # INDEX_ORDER=random loads the second index in random key order (B-tree pages ~70% full, which the blanket
 # tools then repack too); the default loads it in key order, like a timestamp column.
+# The job runner is published twice: ReadyToRun (JIT for the rest) and Native AOT (needs clang, which
+# scripts/install-deps.sh --aot installs); RUNNERS="r2r" or RUNNERS="aot" keeps one of them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=${1:-1}
+ROUNDS=${1:-3}
+RUNNERS=${RUNNERS:-"r2r aot"}
 PG_BIN=${OPS_PG_BIN:-/usr/lib/postgresql/15/bin}
 REPACK=${OPS_PG_REPACK:-$PG_BIN/pg_repack}
 WORK=$(mktemp -d /tmp/ops-bench-maintenance.XXXXXX)
-RUNNER_DIR="$WORK/runner"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 AS=()
 if [[ "$(id -u)" -eq 0 ]]; then AS=(runuser -u postgres --); chown postgres "$WORK"; fi
@@ -24,10 +30,19 @@ stop() {
 }
 trap stop EXIT
 
-scripts/install-deps.sh >/dev/null
-echo "publishing the job runner (ReadyToRun, as a runner image ships it)..."
-dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$RUNNER_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+if [[ " $RUNNERS " == *" aot "* ]]; then scripts/install-deps.sh --aot >/dev/null; else scripts/install-deps.sh >/dev/null; fi
+publish() { # $1 = output folder, rest = publish properties
+  local out=$1; shift
+  dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 "$@" -o "$out" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+}
+for kind in $RUNNERS; do
+  echo "publishing the job runner ($kind)..."
+  case $kind in
+    r2r) publish "$WORK/runner-r2r" --self-contained false -p:PublishReadyToRun=true ;;
+    aot) publish "$WORK/runner-aot" -p:PublishAot=true ;;
+    *) echo "unknown runner kind $kind" >&2; exit 2 ;;
+  esac
+done
 
 "${AS[@]}" "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust >/dev/null
 "${AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
@@ -62,63 +77,70 @@ fresh() { # $1 = database name: a clone of the template with the 10 tables bloat
   sleep 1 # let the cumulative statistics settle, as on a live server
 }
 
-size() { psql -d postgres -Atc "SELECT pg_database_size('$1')"; }
+disk_size() { psql -d postgres -Atc "SELECT pg_database_size('$1')"; }
+data_size() { psql -d "$1" -Atc "SELECT sum(pg_relation_size(oid, 'main')) FROM pg_class WHERE relkind IN ('r', 'i', 't', 'm')"; }
 
-runner() { # $1 = database, $2 = operation, $3 = parameters (JSON)
-  OPS_RUN_REQUEST="{\"runId\":\"$(python3 -c 'import uuid; print(uuid.uuid4())')\",\"operation\":\"$2\",\"parameters\":$3,\"cluster\":{\"host\":\"127.0.0.1\",\"port\":$PORT,\"username\":\"postgres\",\"database\":\"$1\",\"sslMode\":\"disable\"}}" \
-    "$RUNNER_DIR/StackGres.Ops.Jobs" > "$WORK/runner-$2.jsonl"
-  if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$WORK/runner-$2.jsonl" "$KEEP_LOGS/"; fi
-  grep -q '"status":"succeeded"' "$WORK/runner-$2.jsonl" || { cat "$WORK/runner-$2.jsonl" >&2; exit 1; }
-  grep -m 3 '"message":"\(skipped\|failed\)' "$WORK/runner-$2.jsonl" | cut -c1-400 >&2 || true
-  grep '"type":"result"' "$WORK/runner-$2.jsonl" | grep -o '"tables[A-Z][a-z]*":[0-9]*\|"tablesConsidered":[0-9]*\|"durationMs":[0-9.]*}' | tr '\n' ' ' >&2; echo >&2
+runner() { # $1 = runner kind, $2 = database, $3 = operation, $4 = parameters (JSON)
+  local log="$WORK/runner-$1-$3.jsonl"
+  OPS_RUN_REQUEST="{\"runId\":\"$(python3 -c 'import uuid; print(uuid.uuid4())')\",\"operation\":\"$3\",\"parameters\":$4,\"cluster\":{\"host\":\"127.0.0.1\",\"port\":$PORT,\"username\":\"postgres\",\"database\":\"$2\",\"sslMode\":\"disable\"}}" \
+    "$WORK/runner-$1/StackGres.Ops.Jobs" > "$log"
+  if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$log" "$KEEP_LOGS/"; fi
+  grep -q '"status":"succeeded"' "$log" || { cat "$log" >&2; exit 1; }
+  grep -m 3 '"message":"\(skipped\|failed\)' "$log" | cut -c1-400 >&2 || true
 }
 
-declare -A TIME SPACE
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
 measure() { # $1 = label, rest = command (run against database "run")
   local label=$1; shift
   fresh run
-  local before after start end
-  before=$(size run)
+  local disk_before data_before start end disk_after data_after
+  disk_before=$(disk_size run); data_before=$(data_size run)
   start=$(date +%s%N)
   "$@"
   end=$(date +%s%N)
-  after=$(size run)
-  TIME[$label]=$(( ${TIME[$label]:-0} + (end - start) / 1000 ))
-  SPACE[$label]=$(( before - after ))
-  printf '  %-44s %8.3f s  %6.1f MiB reclaimed\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" "$(echo "($before - $after) / 1048576" | bc -l)"
+  disk_after=$(disk_size run); data_after=$(data_size run)
+  printf '%s\t%s\t%s\t%s\n' "$label" $(( (end - start) / 1000 )) $(( disk_before - disk_after )) $(( data_before - data_after )) >> "$RESULTS"
+  printf '  %-44s %8.3f s  disk %6.1f MiB  data %6.1f MiB\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" \
+    "$(echo "($disk_before - $disk_after) / 1048576" | bc -l)" "$(echo "($data_before - $data_after) / 1048576" | bc -l)"
 }
 
 VACUUM_TEN="VACUUM FULL $(echo $BLOATED | sed 's/ /, /g')"
 REPACK_TEN=(); for t in $BLOATED; do REPACK_TEN+=(-t "$t"); done
 
 for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round:"
-  if [[ -z "${ONLY_RUNNER:-}" ]]; then
+  echo "round $round (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
   measure "vacuumdb --full (whole database)" "$PG_BIN/vacuumdb" --full -q -d run
   measure "pg_repack (whole database)" "$REPACK" -d run --elevel=WARNING
-  fi
   measure "pg_repack -t (10 hand-picked tables)" "$REPACK" -d run --elevel=WARNING "${REPACK_TEN[@]}"
   measure "VACUUM FULL (10 hand-picked tables)" "$PG_BIN/psql" -X -q -d run -c "$VACUUM_TEN"
-  measure "runner vacuum target=needed full" runner run vacuum '{"target":"needed","full":true}'
-  measure "runner vacuum target=needed full jobs=2" runner run vacuum '{"target":"needed","full":true,"jobs":2}'
-  measure "runner repack target=needed" runner run repack '{}'
+  for kind in $RUNNERS; do
+    measure "runner $kind vacuum needed full" runner "$kind" run vacuum '{"target":"needed","full":true}'
+    measure "runner $kind vacuum needed full jobs 2" runner "$kind" run vacuum '{"target":"needed","full":true,"jobs":2}'
+    measure "runner $kind repack needed" runner "$kind" run repack '{}'
+  done
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-if [[ -n "${ONLY_RUNNER:-}" ]]; then exit 0; fi
-ms() { echo "scale=3; ${TIME[$1]} / $ROUNDS / 1000000" | bc -l; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
-echo
-echo "averages over $ROUNDS round(s):"
-for label in "vacuumdb --full (whole database)" "pg_repack (whole database)" "pg_repack -t (10 hand-picked tables)" \
-             "VACUUM FULL (10 hand-picked tables)" "runner vacuum target=needed full" "runner vacuum target=needed full jobs=2" \
-             "runner repack target=needed"; do
-  printf '  %-44s %8.3f s  %6.1f MiB\n' "$label" "$(ms "$label")" "$(echo "${SPACE[$label]} / 1048576" | bc -l)"
-done
-V="runner vacuum target=needed full"; R="runner repack target=needed"
-echo
-echo "need-driven vacuum full: $(ratio "${TIME[$V]}" "${TIME["VACUUM FULL (10 hand-picked tables)"]}")x the hand-picked VACUUM FULL time," \
-     "$(ratio "${TIME["vacuumdb --full (whole database)"]}" "${TIME[$V]}")x faster than vacuumdb --full," \
-     "$(echo "scale=1; 100 * ${SPACE[$V]} / ${SPACE["vacuumdb --full (whole database)"]}" | bc -l)% of its reclaimed space"
-echo "need-driven repack:      $(ratio "${TIME[$R]}" "${TIME["pg_repack -t (10 hand-picked tables)"]}")x the hand-picked pg_repack -t time," \
-     "$(ratio "${TIME["pg_repack (whole database)"]}" "${TIME[$R]}")x faster than pg_repack on the whole database," \
-     "$(echo "scale=1; 100 * ${SPACE[$R]} / ${SPACE["pg_repack (whole database)"]}" | bc -l)% of its reclaimed space"
+python3 - "$RESULTS" "$RUNNERS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, us, disk, data = line.rstrip("\n").split("\t")
+    rows.setdefault(label, []).append((int(us) / 1e6, int(disk) / 1048576, int(data) / 1048576))
+med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in rows.items()}
+n = max(len(v) for v in rows.values())
+print(f"\nmedians over {n} round(s):")
+print(f"  {'run':44} {'time':>9} {'disk':>10} {'data':>10}   (times of every round)")
+for k, (t, disk, data) in med.items():
+    print(f"  {k:44} {t:8.3f}s {disk:7.1f}MiB {data:7.1f}MiB   ({', '.join(f'{r[0]:.3f}' for r in rows[k])})")
+def line(name, run, hand, blanket):
+    t, disk, data = med[run]
+    print(f"  {name}: {t / med[hand][0]:.2f}x the hand-picked time (goal <= 1.5x), "
+          f"{med[blanket][0] / t:.1f}x faster than {blanket.split(' (')[0]} (goals >= 10x, >= 20x), "
+          f"{100 * disk / med[blanket][1]:.1f}% of its disk space, {100 * data / med[blanket][2]:.1f}% of its data space (goal >= 95%)")
+print("\nratios (medians):")
+for kind in sys.argv[2].split():
+    line(f"{kind} need-driven vacuum full", f"runner {kind} vacuum needed full", "VACUUM FULL (10 hand-picked tables)", "vacuumdb --full (whole database)")
+    line(f"{kind} need-driven repack     ", f"runner {kind} repack needed", "pg_repack -t (10 hand-picked tables)", "pg_repack (whole database)")
+PY

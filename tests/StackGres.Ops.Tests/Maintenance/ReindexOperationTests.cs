@@ -1,4 +1,5 @@
 using Npgsql;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.Maintenance;
 using StackGres.Ops.Jobs.Operations.Reindex;
 using StackGres.Ops.Tests.Support;
@@ -120,5 +121,35 @@ public sealed class ReindexOperationTests(PostgresFixture fixture)
         Assert.Contains(bed.Events.Progress, p => p.Detail is { } detail && detail.StartsWith("waiting for", StringComparison.Ordinal));
         Assert.Equal(0L, await bed.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE '%ccnew%'", ct));
         Assert.Single(result.LeftoversDropped);
+    }
+
+    [Fact]
+    public async Task Cancelled_Rebuild_LeavesNoCcnewIndex_AndTheIndexValid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bed = await MaintenanceBed.CreateAsync(fixture, "rx_cancel", ct);
+        await bed.ExecuteAsync(
+            """
+            CREATE TABLE big (id int PRIMARY KEY, v int NOT NULL);
+            INSERT INTO big SELECT g, g FROM generate_series(1, 1500000) g;
+            CREATE INDEX "Big V" ON big (v);
+            """, ct);
+        var node = await bed.FileNodeAsync("\"Big V\"", ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = bed.RunAsync<ReindexResult>(Reindex, """{"indexes":["\"Big V\""]}""", cancel.Token);
+        // Cancel while REINDEX CONCURRENTLY builds its '_ccnew' copy.
+        await bed.WaitForRowsAsync("SELECT count(*) FROM pg_class WHERE relname LIKE '%ccnew%'", run, "the rebuild", ct);
+
+        await cancel.CancelAsync();
+        var cancelled = await Assert.ThrowsAsync<OperationCancelledException>(() => run);
+
+        var result = Assert.IsType<ReindexResult>(cancelled.PartialResult);
+        Assert.Empty(result.Indexes);
+        Assert.Equal(["Big V_ccnew"], result.LeftoversDropped.Select(l => l[(l.LastIndexOf('.') + 1)..]));
+        Assert.Equal(0L, await bed.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE '%ccnew%'", ct));
+        Assert.True(await bed.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = '\"Big V\"'::regclass", ct));
+        Assert.Equal(node, await bed.FileNodeAsync("\"Big V\"", ct));
+        Assert.Equal(0L, await bed.ScalarAsync<long>(
+            $"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stackgres-ops/run/{bed.RunId:N}' AND state = 'active'", ct));
     }
 }

@@ -92,12 +92,7 @@ public sealed class RepackOperationTests(PostgresFixture fixture)
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = bed.RunAsync<RepackResult>(Repack, """{"tables":["big"]}""", cancel.Token);
         // Cancel once pg_repack has put its trigger and log table in place (the copy is then under way).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (await bed.ScalarAsync<long>("SELECT count(*) FROM pg_trigger WHERE tgname = 'repack_trigger'", ct) == 0 && !run.IsCompleted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "pg_repack never started");
-            await Task.Delay(20, ct);
-        }
+        await bed.WaitForRowsAsync("SELECT count(*) FROM pg_trigger WHERE tgname = 'repack_trigger'", run, "pg_repack", ct);
 
         await cancel.CancelAsync();
         var cancelled = await Assert.ThrowsAsync<OperationCancelledException>(() => run);

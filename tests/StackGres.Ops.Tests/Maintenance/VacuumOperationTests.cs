@@ -118,7 +118,33 @@ public sealed class VacuumOperationTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task LockHeldByAnotherSession_SkipsTheTableWithTheHolder_InsteadOfWaiting()
+    public async Task LongVacuum_ReportsTheServersProgress_WhileTheStatementRuns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bed = await MaintenanceBed.CreateAsync(fixture, "vac_progress", ct);
+        await bed.CreateBloatedTableAsync("slow", 40_000, ct);
+        // Cost-based delay (taken by the run's new sessions) makes the VACUUM last a few seconds.
+        await bed.ExecuteAsync($"ALTER DATABASE {bed.Database} SET vacuum_cost_delay = '2ms'; ALTER DATABASE {bed.Database} SET vacuum_cost_limit = 1", ct);
+
+        var result = await bed.RunAsync<VacuumResult>(Vacuum, """{"tables":["slow"]}""", ct);
+
+        var table = Assert.Single(result.Tables);
+        Assert.Equal(OutcomeStatus.Done, table.Status);
+        Assert.True(table.DurationMs > 2 * ProgressPoller.DefaultInterval.TotalMilliseconds, $"the VACUUM took only {table.DurationMs} ms");
+        var server = bed.Events.Progress.Where(p => p.Detail is { } detail && detail.StartsWith("vacuum: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(server);
+        Assert.All(server, p =>
+        {
+            Assert.Equal("public.slow", p.Relation);
+            Assert.InRange(p.RelationPercent ?? -1, 0, 100);
+        });
+        Assert.Contains(server, p => p.Detail == "vacuum: scanning heap" && p.RelationPercent is > 0 and < 100);
+    }
+
+    [Theory]
+    [InlineData("ACCESS SHARE")]
+    [InlineData("ACCESS EXCLUSIVE")] // an ALTER TABLE or a migration: even reading the table's size would wait
+    public async Task LockHeldByAnotherSession_SkipsTheTableWithTheHolder_InsteadOfWaiting(string mode)
     {
         var ct = TestContext.Current.CancellationToken;
         var bed = await MaintenanceBed.CreateAsync(fixture, "vac_lock", ct);
@@ -127,7 +153,7 @@ public sealed class VacuumOperationTests(PostgresFixture fixture)
         await using var holder = new NpgsqlConnection(bed.ConnectionString);
         await holder.OpenAsync(ct);
         await using var transaction = await holder.BeginTransactionAsync(ct);
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE busy IN ACCESS SHARE MODE", holder, transaction))
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE busy IN {mode} MODE", holder, transaction))
         {
             await lockTable.ExecuteNonQueryAsync(ct);
         }

@@ -88,6 +88,17 @@ public sealed class MaintenanceBed
         await idle.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Polls <paramref name="countSql"/> until it counts a row or <paramref name="run"/> ends; fails the test after a minute.</summary>
+    public async Task WaitForRowsAsync(string countSql, Task run, string what, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await ScalarAsync<long>(countSql, ct) == 0 && !run.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what} never started");
+            await Task.Delay(10, ct);
+        }
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

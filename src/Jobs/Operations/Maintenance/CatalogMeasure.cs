@@ -33,9 +33,10 @@ public static class CatalogMeasure
                 HasNullableColumns = false,
             };
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.LockNotAvailable)
         {
-            // pg_authid, pg_statistic and a few more are superuser-only; so is VACUUM FULL on them.
+            // pg_authid, pg_statistic and a few more are superuser-only (so is VACUUM FULL on them); a catalog
+            // another session holds exclusively is left to the estimate (the rewrite would be skipped anyway).
             return table;
         }
     }

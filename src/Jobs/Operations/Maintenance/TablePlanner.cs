@@ -28,7 +28,8 @@ public static class TablePlanner
             oids = resolved.Distinct().ToArray();
         }
 
-        var stats = await TableStatsReader.ReadAsync(connection, oids, scope.Schemas, cancellationToken).ConfigureAwait(false);
+        var stats = await TableStatsReader.ReadAsync(connection, oids, scope.Schemas, cancellationToken, totalSizes: !scope.OnlyNeeded)
+            .ConfigureAwait(false);
         if (kind == NeedKind.Repack)
         {
             // pg_repack cannot rebuild system catalogs (and stops altogether when asked to).
@@ -57,7 +58,25 @@ public static class TablePlanner
             }
         }
 
+        if (scope.OnlyNeeded && chosen.Count > 0)
+        {
+            chosen = await WithTotalSizesAsync(connection, chosen, scope.Thresholds, kind, cancellationToken).ConfigureAwait(false);
+        }
+
         var ordered = NeedEvaluator.InPriorityOrder(chosen, p => p.Stats, p => p.Need).ToArray();
         return new TablePlan(database, stats.Count, ordered);
+    }
+
+    /// <summary>The chosen tables with their total sizes (indexes and TOAST), which the reclaimable estimate and the results use.</summary>
+    private static async Task<List<PlannedTable>> WithTotalSizesAsync(NpgsqlConnection connection, List<PlannedTable> chosen,
+        NeedThresholds thresholds, NeedKind kind, CancellationToken cancellationToken)
+    {
+        var sizes = await TableStatsReader.ReadSizesAsync(connection, chosen.Select(p => p.Stats.Oid).ToArray(), cancellationToken).ConfigureAwait(false);
+        return chosen.ConvertAll(planned =>
+        {
+            var stats = sizes.TryGetValue(planned.Stats.Oid, out var size) ? planned.Stats with { TotalBytes = size.TotalBytes } : planned.Stats;
+            var need = NeedEvaluator.Assess(stats, thresholds, kind);
+            return planned with { Stats = stats, Need = need, Reasons = need.Reasons };
+        });
     }
 }

@@ -10,7 +10,7 @@ public sealed record TableStats
     /// <summary>Bytes of the main fork (the heap).</summary>
     public long HeapBytes { get; init; }
 
-    /// <summary>Bytes of heap, indexes and TOAST together (pg_total_relation_size).</summary>
+    /// <summary>Bytes of heap, indexes and TOAST together (pg_total_relation_size); the heap's alone when read without total sizes.</summary>
     public long TotalBytes { get; init; }
 
     /// <summary>Live tuples: n_live_tup when the statistics system counted any, else pg_class.reltuples; null when unknown.</summary>

@@ -11,11 +11,12 @@ namespace StackGres.Ops.Jobs.Operations.Reindex;
 public static class IndexStatsReader
 {
     private const string Query =
-        """
-        WITH idx AS (
+        $$"""
+        WITH {{Maintenance.LockedRelations.Cte}},
+        idx AS (
             SELECT i.indexrelid, i.indrelid, i.indisvalid, i.indpred IS NOT NULL AS partial, i.indnatts, i.indkey,
                    ic.relname AS index_name, n.nspname AS schema_name, tc.relname AS table_name, am.amname,
-                   ic.reltuples AS index_tuples, tc.reltuples AS table_tuples, ic.reloptions
+                   ic.reltuples AS index_tuples, tc.reltuples AS table_tuples, ic.reloptions, ic.relpages
             FROM pg_catalog.pg_index i
             JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
@@ -40,7 +41,8 @@ public static class IndexStatsReader
                 OR (ta.attname IS NULL AND s.tablename = x.index_name AND s.attname = ia.attname))
             GROUP BY x.indexrelid)
         SELECT x.indexrelid, x.schema_name, x.index_name, x.table_name, x.amname, x.indisvalid,
-               pg_catalog.pg_relation_size(x.indexrelid),
+               CASE WHEN x.indexrelid IN (SELECT relation FROM locked) THEN x.relpages::int8 * pg_catalog.current_setting('block_size')::int
+                    ELSE pg_catalog.pg_relation_size(x.indexrelid) END,
                CASE WHEN x.partial THEN nullif(greatest(x.index_tuples, -1), -1)::float8
                     WHEN st.n_live_tup + st.n_dead_tup > 0 THEN st.n_live_tup::float8
                     ELSE nullif(greatest(x.table_tuples, -1), -1)::float8 END,

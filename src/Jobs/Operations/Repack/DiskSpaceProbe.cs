@@ -11,13 +11,11 @@ namespace StackGres.Ops.Jobs.Operations.Repack;
 /// </summary>
 public static class DiskSpaceProbe
 {
-    public sealed record Measure(long? FreeBytes, string Source);
-
-    public static async Task<Measure> MeasureAsync(NpgsqlConnection connection, long? assumedFreeBytes, CancellationToken cancellationToken)
+    public static async Task<FreeDiskSpace> MeasureAsync(NpgsqlConnection connection, long? assumedFreeBytes, CancellationToken cancellationToken)
     {
         if (assumedFreeBytes is { } assumed)
         {
-            return new Measure(assumed, "assumeFreeDiskBytes");
+            return new FreeDiskSpace(assumed, "assumeFreeDiskBytes");
         }
 
         string dataDirectory;
@@ -33,7 +31,7 @@ public static class DiskSpaceProbe
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedFile)
         {
-            return new Measure(null, $"the role may not read the server's data directory settings ({e.MessageText})");
+            return new FreeDiskSpace(null, $"the role may not read the server's data directory settings ({e.MessageText})");
         }
 
         var localPid = Path.Combine(dataDirectory, "postmaster.pid");
@@ -41,19 +39,19 @@ public static class DiskSpaceProbe
         {
             if (File.Exists(localPid) && string.Equals(await File.ReadAllTextAsync(localPid, cancellationToken).ConfigureAwait(false), serverPid, StringComparison.Ordinal))
             {
-                return new Measure(new DriveInfo(dataDirectory).AvailableFreeSpace, $"measured on {dataDirectory}");
+                return new FreeDiskSpace(new DriveInfo(dataDirectory).AvailableFreeSpace, $"measured on {dataDirectory}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Measure(null, $"the server's data directory is not readable here ({e.Message})");
+            return new FreeDiskSpace(null, $"the server's data directory is not readable here ({e.Message})");
         }
 
-        return new Measure(null, "the server's data directory is not on the runner's machine");
+        return new FreeDiskSpace(null, "the server's data directory is not on the runner's machine");
     }
 
     /// <summary>Why a table of <paramref name="totalBytes"/> cannot be repacked with this much free space, or null.</summary>
-    public static string? Problem(Measure measure, long totalBytes)
+    public static string? Problem(FreeDiskSpace measure, long totalBytes)
     {
         var needed = 2 * totalBytes;
         if (measure.FreeBytes is not { } free)

@@ -63,7 +63,8 @@ internal sealed partial class RepackRun
         count.Parameters.Add(new NpgsqlParameter<string> { TypedValue = applicationName });
         while (await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long and > 0 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            // Backends of a client that just disconnected leave within milliseconds: look again soon.
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
     }
 }

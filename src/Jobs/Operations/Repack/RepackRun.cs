@@ -21,7 +21,7 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
     private int _total;
 
     /// <summary>Why pg_repack cannot (or must not) rebuild this table, or null.</summary>
-    public static string? Refusal(TableStats table, DiskSpaceProbe.Measure disk) =>
+    public static string? Refusal(TableStats table, FreeDiskSpace disk) =>
         !table.HasRepackKey
             ? "it has no primary key nor a usable unique index (valid, immediate, not partial, on NOT NULL columns), which pg_repack needs"
             : DiskSpaceProbe.Problem(disk, table.TotalBytes);
@@ -31,51 +31,33 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
         _clock.Start();
         var executable = context.DryRun ? PgRepackBinary.Locate() ?? "pg_repack"
             : PgRepackBinary.Locate() ?? throw new OperationFailedException(PgRepackBinary.NotFound);
-        var plans = new List<(TablePlan Plan, RepackServerInfo Server, IReadOnlyList<PlannedTable> Runnable)>();
-        var connections = new List<PlanningConnection>(parameters.Databases.Count);
+        // Planning reads sizes (a lock on each table): it waits for a lock no longer than pg_repack would.
+        var limits = new SessionLimits(string.Create(CultureInfo.InvariantCulture, $"{parameters.WaitTimeoutSeconds}s"), "0");
+        await using var plans = new DatabasePlans<RepackPlan>(context, limits);
         try
         {
             foreach (var database in parameters.Databases)
             {
-                var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
-                connections.Add(new PlanningConnection(connection));
-                plans.Add(await PlanAsync(connection, database, cancellationToken).ConfigureAwait(false));
+                await plans.AddAsync(database, (connection, ct) => PlanAsync(connection, database, ct), cancellationToken).ConfigureAwait(false);
             }
 
-            return await ExecutePlansAsync(executable, plans, connections, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var connection in connections)
+            _considered = plans.All.Sum(p => p.Plan.Considered);
+            _total = plans.All.Sum(p => p.Runnable.Count);
+            PlanLog.Write(context, "repack", parameters.Target, plans.All.Select(p => p.Plan).ToArray(), _considered);
+            if (context.DryRun)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+                foreach (var table in plans.All.SelectMany(p => p.Runnable))
+                {
+                    _outcomes.Enqueue(table.ToPlanned());
+                }
 
-    private async Task<RepackResult> ExecutePlansAsync(string executable, List<(TablePlan Plan, RepackServerInfo Server, IReadOnlyList<PlannedTable> Runnable)> plans,
-        List<PlanningConnection> connections, CancellationToken cancellationToken)
-    {
-        _considered = plans.Sum(p => p.Plan.Considered);
-        _total = plans.Sum(p => p.Runnable.Count);
-        PlanLog.Write(context, "repack", parameters.Target, plans.Select(p => p.Plan).ToArray(), _considered);
-        if (context.DryRun)
-        {
-            foreach (var table in plans.SelectMany(p => p.Runnable))
-            {
-                _outcomes.Enqueue(table.ToPlanned());
+                return Result();
             }
 
-            return Result();
-        }
-
-        try
-        {
             for (var i = 0; i < plans.Count; i++)
             {
-                var (plan, server, runnable) = plans[i];
-                await using var connection = connections[i].Take()!;
-                await RepackDatabaseAsync(executable, connection, plan.Database, server, runnable, cancellationToken).ConfigureAwait(false);
+                await using var connection = plans.ConnectionOf(i).Take()!;
+                await RepackDatabaseAsync(executable, connection, plans[i], cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -91,8 +73,7 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
     private RepackResult Result() => new(parameters.Target, context.DryRun, parameters.Databases, _considered, _outcomes.ToArray(),
         _debrisCleaned.ToArray(), Math.Round(_clock.Elapsed.TotalMilliseconds, 1));
 
-    private async Task<(TablePlan, RepackServerInfo, IReadOnlyList<PlannedTable>)> PlanAsync(NpgsqlConnection connection, string database,
-        CancellationToken cancellationToken)
+    private async Task<RepackPlan> PlanAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken)
     {
         var server = await RepackServerInfo.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         if (server.Problem(database, parameters.CreateExtension) is { } problem)
@@ -123,12 +104,12 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
             OutcomeLog.Write(context, "repacked", skipped);
         }
 
-        return (plan, server, runnable);
+        return new RepackPlan(plan, server, runnable);
     }
 
-    private async Task RepackDatabaseAsync(string executable, NpgsqlConnection connection, string database, RepackServerInfo server,
-        IReadOnlyList<PlannedTable> tables, CancellationToken cancellationToken)
+    private async Task RepackDatabaseAsync(string executable, NpgsqlConnection connection, RepackPlan plan, CancellationToken cancellationToken)
     {
+        var (database, server, tables) = (plan.Plan.Database, plan.Server, plan.Runnable);
         if (tables.Count == 0)
         {
             return;
@@ -228,7 +209,7 @@ internal sealed partial class RepackRun(RepackParameters parameters, OperationCo
     private async Task RecordAsync(NpgsqlConnection connection, IReadOnlyList<PlannedTable> tables, RepackOutputTracker tracker, int? exitCode)
     {
         using var budget = new CancellationTokenSource(CleanupBudget);
-        var sizes = await TableStatsReader.ReadAfterAsync(connection, tables.Select(t => t.Stats.Oid).ToArray(), budget.Token).ConfigureAwait(false);
+        var sizes = await TableStatsReader.ReadSizesAsync(connection, tables.Select(t => t.Stats.Oid).ToArray(), budget.Token).ConfigureAwait(false);
         foreach (var table in tables)
         {
             var outcome = tracker.Outcome(table, exitCode);

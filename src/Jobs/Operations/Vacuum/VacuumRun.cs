@@ -21,48 +21,32 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
     public async Task<VacuumResult> ExecuteAsync(CancellationToken cancellationToken)
     {
         _clock.Start();
-        var plans = new List<TablePlan>(parameters.Databases.Count);
-        var connections = new List<PlanningConnection>(parameters.Databases.Count);
+        await using var plans = new DatabasePlans<TablePlan>(context, parameters.Limits);
         try
         {
             foreach (var database in parameters.Databases)
             {
-                var connection = await context.Connector.OpenAsync(database, cancellationToken).ConfigureAwait(false);
-                connections.Add(new PlanningConnection(connection));
-                plans.Add(await TablePlanner.PlanAsync(connection, database, parameters.Scope, parameters.Kind, cancellationToken).ConfigureAwait(false));
+                await plans.AddAsync(database,
+                    (connection, ct) => TablePlanner.PlanAsync(connection, database, parameters.Scope, parameters.Kind, ct), cancellationToken)
+                    .ConfigureAwait(false);
             }
 
-            return await ExecutePlansAsync(plans, connections, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var connection in connections)
+            _considered = plans.All.Sum(p => p.Considered);
+            _total = plans.All.Sum(p => p.Tables.Count);
+            PlanLog.Write(context, $"vacuum{parameters.OptionList()}", parameters.Target, plans.All, _considered);
+            if (context.DryRun)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+                foreach (var table in plans.All.SelectMany(p => p.Tables))
+                {
+                    _outcomes.Enqueue(table.ToPlanned());
+                }
 
-    private async Task<VacuumResult> ExecutePlansAsync(List<TablePlan> plans, List<PlanningConnection> connections, CancellationToken cancellationToken)
-    {
-        _considered = plans.Sum(p => p.Considered);
-        _total = plans.Sum(p => p.Tables.Count);
-        PlanLog.Write(context, $"vacuum{parameters.OptionList()}", parameters.Target, plans, _considered);
-        if (context.DryRun)
-        {
-            foreach (var table in plans.SelectMany(p => p.Tables))
-            {
-                _outcomes.Enqueue(table.ToPlanned());
+                return Result();
             }
 
-            return Result();
-        }
-
-        try
-        {
             for (var i = 0; i < plans.Count; i++)
             {
-                await VacuumDatabaseAsync(plans[i], connections[i], cancellationToken).ConfigureAwait(false);
+                await VacuumDatabaseAsync(plans[i], plans.ConnectionOf(i), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -151,7 +135,7 @@ internal sealed class VacuumRun(VacuumParameters parameters, OperationContext co
     {
         // Read at once (VACUUM cannot share a round trip: it refuses to run in a transaction block), so that a
         // cancelled run still reports the sizes of the tables it finished.
-        var found = (await TableStatsReader.ReadAfterAsync(connection, [table.Stats.Oid], cancellationToken).ConfigureAwait(false))
+        var found = (await TableStatsReader.ReadSizesAsync(connection, [table.Stats.Oid], cancellationToken).ConfigureAwait(false))
             .TryGetValue(table.Stats.Oid, out var after);
         var outcome = table.ToPlanned() with
         {

@@ -26,6 +26,17 @@ public static class Db
         return value is null or DBNull ? default : (T)value;
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout} waiting for {what}.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>An unpooled connection, so that nothing of a test lingers on the shared server.</summary>
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {

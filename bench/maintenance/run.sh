@@ -80,25 +80,33 @@ fresh() { # $1 = database name: a clone of the template with the 10 tables bloat
 disk_size() { psql -d postgres -Atc "SELECT pg_database_size('$1')"; }
 data_size() { psql -d "$1" -Atc "SELECT sum(pg_relation_size(oid, 'main')) FROM pg_class WHERE relkind IN ('r', 'i', 't', 'm')"; }
 
-runner() { # $1 = runner kind, $2 = database, $3 = operation, $4 = parameters (JSON)
-  local log="$WORK/runner-$1-$3.jsonl"
-  OPS_RUN_REQUEST="{\"runId\":\"$(python3 -c 'import uuid; print(uuid.uuid4())')\",\"operation\":\"$3\",\"parameters\":$4,\"cluster\":{\"host\":\"127.0.0.1\",\"port\":$PORT,\"username\":\"postgres\",\"database\":\"$2\",\"sslMode\":\"disable\"}}" \
-    "$WORK/runner-$1/StackGres.Ops.Jobs" > "$log"
-  if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$log" "$KEEP_LOGS/"; fi
-  grep -q '"status":"succeeded"' "$log" || { cat "$log" >&2; exit 1; }
-  grep -m 3 '"message":"\(skipped\|failed\)' "$log" | cut -c1-400 >&2 || true
+# The job runner as the worker starts it: the request in $OPS_RUN_REQUEST, events on standard output.
+# The request is written before the clock starts and the log checked after it stops.
+prepare_runner() { # $1 = runner kind, $2 = database, $3 = operation, $4 = parameters (JSON)
+  RUNNER_EXE="$WORK/runner-$1/StackGres.Ops.Jobs"
+  RUNNER_LOG="$WORK/runner-$1-$3.jsonl"
+  export OPS_RUN_REQUEST="{\"runId\":\"$(cat /proc/sys/kernel/random/uuid)\",\"operation\":\"$3\",\"parameters\":$4,\"cluster\":{\"host\":\"127.0.0.1\",\"port\":$PORT,\"username\":\"postgres\",\"database\":\"$2\",\"sslMode\":\"disable\"}}"
+}
+runner() { "$RUNNER_EXE" > "$RUNNER_LOG"; }
+check_runner() {
+  unset OPS_RUN_REQUEST
+  if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$RUNNER_LOG" "$KEEP_LOGS/"; fi
+  grep -q '"status":"succeeded"' "$RUNNER_LOG" || { cat "$RUNNER_LOG" >&2; exit 1; }
+  grep -m 3 '"message":"\(skipped\|failed\)' "$RUNNER_LOG" | cut -c1-400 >&2 || true
 }
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-measure() { # $1 = label, rest = command (run against database "run")
+measure() { # $1 = label, rest = command (run against database "run"), or: runner KIND DATABASE OPERATION PARAMETERS
   local label=$1; shift
   fresh run
   local disk_before data_before start end disk_after data_after
   disk_before=$(disk_size run); data_before=$(data_size run)
+  if [[ $1 == runner ]]; then prepare_runner "${@:2}"; set -- runner; fi
   start=$(date +%s%N)
   "$@"
   end=$(date +%s%N)
+  if [[ $1 == runner ]]; then check_runner; fi
   disk_after=$(disk_size run); data_after=$(data_size run)
   printf '%s\t%s\t%s\t%s\n' "$label" $(( (end - start) / 1000 )) $(( disk_before - disk_after )) $(( data_before - data_after )) >> "$RESULTS"
   printf '  %-44s %8.3f s  disk %6.1f MiB  data %6.1f MiB\n' "$label" "$(echo "($end - $start) / 1000000000" | bc -l)" \
@@ -107,6 +115,9 @@ measure() { # $1 = label, rest = command (run against database "run")
 
 VACUUM_TEN="VACUUM FULL $(echo $BLOATED | sed 's/ /, /g')"
 REPACK_TEN=(); for t in $BLOATED; do REPACK_TEN+=(-t "$t"); done
+
+# Warm the page cache with each runner once, as psql and pg_repack are warm from the set-up.
+for kind in $RUNNERS; do "$WORK/runner-$kind/StackGres.Ops.Jobs" --help >/dev/null; done
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round (load average $(cut -d' ' -f1-3 /proc/loadavg)):"

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Npgsql;
+using StackGres.Ops.Tests.Cli.Support;
+using StackGres.Ops.Tests.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Cli;
+
+/// <summary><c>sgops run</c> against the real worker, its real runner and a real PostgreSQL cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
+{
+    private readonly CliDriver cli = new(worker);
+
+    [Fact]
+    public async Task Run_FollowsVacuumToItsEnd_AndExitsZero()
+    {
+        var result = await cli.RunAsync("run", "vacuum", "--cluster", CliWorkerFixture.Cluster,
+            "--param", "analyze=true", "--param", $"tables={CliWorkerFixture.BloatedTable},{CliWorkerFixture.OtherTable}");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("succeeded", result.Out, StringComparison.Ordinal);
+        Assert.Contains("tablesVacuumed", result.Out, StringComparison.Ordinal);
+        await using var connection = new NpgsqlConnection(worker.ClusterConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var check = new NpgsqlCommand(
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1", connection);
+        check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CliWorkerFixture.BloatedTable });
+        Assert.True((bool)(await check.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+    }
+
+    [Fact]
+    public async Task Run_TypesParamsFromTheOperationSchema_AndRecordsTriggerCli()
+    {
+        var id = RunId((await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "--dry-run", "--no-follow",
+            "--param", "analyze=true", "--param", $"tables={CliWorkerFixture.BloatedTable}", "--param", $"tables={CliWorkerFixture.OtherTable}",
+            "--param", "freeze")).Out);
+
+        var shown = await cli.RunAsync("runs", "show", id, "--json");
+
+        Assert.Equal(0, shown.ExitCode);
+        using var run = JsonDocument.Parse(shown.Out);
+        var parameters = run.RootElement.GetProperty("parameters");
+        Assert.Equal(JsonValueKind.True, parameters.GetProperty("analyze").ValueKind);
+        Assert.Equal(JsonValueKind.True, parameters.GetProperty("freeze").ValueKind);
+        Assert.Equal([CliWorkerFixture.BloatedTable, CliWorkerFixture.OtherTable],
+            parameters.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("cli", run.RootElement.GetProperty("trigger").GetString());
+        Assert.True(run.RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(0, (await cli.RunAsync("runs", "wait", id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_MergesParamsJsonWithParams()
+    {
+        var result = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "--dry-run",
+            "--params-json", $$"""{"tables": ["{{CliWorkerFixture.OtherTable}}"], "full": false}""", "--param", "analyze=true");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var shown = await cli.RunAsync("runs", "show", RunId(result.Out), "--json");
+        using var run = JsonDocument.Parse(shown.Out);
+        Assert.Equal("""{"tables":["other"],"full":false,"analyze":true}""",
+            JsonSerializer.Serialize(run.RootElement.GetProperty("parameters")));
+    }
+
+    [Fact]
+    public async Task Run_ExitsTwo_WithTheApiMessage_WhenTheOperationIsUnknown()
+    {
+        var result = await cli.RunAsync("run", "no-such-operation", "--cluster", CliWorkerFixture.Cluster, "--param", "x=1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown operation 'no-such-operation'. Known operations: vacuum.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ExitsTwo_WithTheApiMessage_WhenTheClusterIsUnknown()
+    {
+        var result = await cli.RunAsync("run", "vacuum", "--cluster", "nowhere");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("HTTP 400", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Unknown cluster 'nowhere'. Known clusters: demo.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ExitsTwo_WhenATableDoesNotExist()
+    {
+        var result = await cli.RunAsync("run", "vacuum", "--cluster", CliWorkerFixture.Cluster, "-p", "tables=missing_table");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Table 'missing_table' does not exist", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("analyze is a boolean; write true or false", "analyze=maybe")]
+    [InlineData("--param analyze is given more than once", "analyze=true", "analyze=false")]
+    [InlineData("an empty item", "tables=a,,b")]
+    [InlineData("write key=value", "=x")]
+    [InlineData("write tables=value", "tables")]
+    public async Task Run_ExitsTwo_WithoutSubmitting_WhenAParamDoesNotFitItsType(string message, params string[] assignments)
+    {
+        var before = await RunIdsAsync();
+
+        var result = await cli.RunAsync(
+            ["run", "vacuum", "--cluster", CliWorkerFixture.Cluster, .. assignments.SelectMany(a => new[] { "--param", a })]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await RunIdsAsync());
+    }
+
+    [Fact]
+    public async Task Run_ExitsOne_WhenTheRunFails()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var table = await worker.CreateTableAsync("doomed", cancellationToken);
+        await using var tableLock = await TableLock.TakeAsync(worker.ClusterConnectionString, table, cancellationToken);
+        var running = cli.RunAsync("run", "vacuum", "--cluster", CliWorkerFixture.Cluster, "--param", $"tables={table}");
+
+        await tableLock.WaitForWaiterAsync(cancellationToken);
+        await tableLock.DropAndReleaseAsync(cancellationToken);
+        var result = await running;
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("failed", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"relation \"public.{table}\" does not exist", result.Out, StringComparison.Ordinal);
+        Assert.Contains("sgops runs logs", result.Out, StringComparison.Ordinal);
+    }
+
+    private async Task<string[]> RunIdsAsync()
+    {
+        using var runs = JsonDocument.Parse((await cli.RunAsync("runs", "list", "--json")).Out);
+        return runs.RootElement.EnumerateArray().Select(run => run.GetProperty("id").GetString()!).ToArray();
+    }
+
+    internal static string RunId(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        Assert.True(match.Success, $"No run id in: {output}");
+        return match.Value;
+    }
+}

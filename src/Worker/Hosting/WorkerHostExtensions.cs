@@ -114,6 +114,7 @@ public static class WorkerHostExtensions
     {
         var services = builder.Services;
         services.AddOptions<ClustersOptions>().BindConfiguration(ClustersOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<ClustersOptions>, InventoryFileSetup>();
         services.AddSingleton<IValidateOptions<ClustersOptions>, ClustersOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<ApiOptions>, ApiOptionsSetup>();

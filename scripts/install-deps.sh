@@ -1,35 +1,45 @@
 #!/usr/bin/env bash
-# Installs the system packages the project needs (PostgreSQL 15 server + client tools for the local
-# instances used by tests and the demo). Idempotent: prints "dependencies: ok" when nothing is missing.
-# Note: installing postgresql-15 may create and start Debian's default cluster ("main" on 5432); it is left
-# alone on purpose, the local instances pick their own free ports and data directories.
+# Installs the Debian packages the project needs for its tests and its demo, only those missing.
+# Idempotent: prints "dependencies: ok" when nothing is missing.
+# Note: installing postgresql-15 may create and start Debian's default cluster ("main" on 5432); it is
+# left alone on purpose, the local instances pick their own free ports and data directories.
 set -euo pipefail
 
 PG_MAJOR=15
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
-PACKAGES=("postgresql-${PG_MAJOR}" "postgresql-client-${PG_MAJOR}")
 
-has_tools() {
-  local dir=$1
-  [[ -x "${dir}/initdb" && -x "${dir}/pg_ctl" && -x "${dir}/pgbench" ]]
-}
+# What must exist, and the package that provides it.
+REQUIRED=(
+  "${PG_BIN}/initdb:postgresql-${PG_MAJOR}"
+  "${PG_BIN}/pg_ctl:postgresql-${PG_MAJOR}"
+  "${PG_BIN}/pgbench:postgresql-client-${PG_MAJOR}"
+  "${PG_BIN}/pg_repack:postgresql-${PG_MAJOR}-repack"
+  "/usr/share/zoneinfo/Europe/Madrid:tzdata"
+  "/usr/bin/chromium:chromium"
+)
 
-# OPS_PG_BIN (also honoured by PostgresBinaries) points at a custom installation.
-if [[ -n "${OPS_PG_BIN:-}" ]] && has_tools "${OPS_PG_BIN}"; then
-  echo "dependencies: ok"
-  exit 0
-fi
+missing=()
+for entry in "${REQUIRED[@]}"; do
+  path=${entry%%:*}
+  package=${entry##*:}
+  # OPS_PG_BIN (also honoured by PostgresBinaries) may point at a custom PostgreSQL installation.
+  if [[ "${path}" == "${PG_BIN}/"* && -n "${OPS_PG_BIN:-}" && -x "${OPS_PG_BIN}/$(basename "${path}")" ]]; then
+    continue
+  fi
+  if [[ ! -e "${path}" ]] && [[ ! " ${missing[*]} " == *" ${package} "* ]]; then
+    missing+=("${package}")
+  fi
+done
 
-if has_tools "${PG_BIN}"; then
+if [[ ${#missing[@]} -eq 0 ]]; then
   echo "dependencies: ok"
   exit 0
 fi
 
 cannot_install() {
   echo "install-deps: $1" >&2
-  echo "install-deps: please install the Debian packages: ${PACKAGES[*]}" >&2
-  echo "install-deps:   apt-get install -y --no-install-recommends ${PACKAGES[*]}" >&2
-  echo "install-deps: or set OPS_PG_BIN to a directory holding initdb, pg_ctl and pgbench." >&2
+  echo "install-deps: please install the Debian packages: ${missing[*]}" >&2
+  echo "install-deps:   apt-get install -y --no-install-recommends ${missing[*]}" >&2
   exit 1
 }
 
@@ -46,15 +56,11 @@ if [[ "$(id -u)" -ne 0 ]]; then
   fi
 fi
 
-echo "install-deps: installing ${PACKAGES[*]}"
+echo "install-deps: installing ${missing[*]}"
 if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q; then
   cannot_install "apt-get update failed."
 fi
-if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; then
+if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; then
   cannot_install "apt-get install failed."
-fi
-
-if ! has_tools "${PG_BIN}"; then
-  cannot_install "${PG_BIN} still lacks initdb, pg_ctl or pgbench after installing."
 fi
 echo "dependencies: ok"

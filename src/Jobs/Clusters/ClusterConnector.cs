@@ -7,6 +7,10 @@ public sealed class ClusterConnector(ClusterConnection connection, string? passw
 {
     public string DefaultDatabase => connection.Database;
 
+    public ClusterConnection Cluster => connection;
+
+    public string? Password => password;
+
     public async Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken)
     {
         var npgsql = new NpgsqlConnection(connection.ToConnectionString(password, database, applicationName));

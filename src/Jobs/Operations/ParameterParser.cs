@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace StackGres.Ops.Jobs.Operations;
@@ -43,10 +44,39 @@ public static class ParameterParser
                 continue;
             }
 
+            if (OutOfRange(property.Value, definition) is { } problem)
+            {
+                errors.Add($"Parameter '{property.Name}' {problem}.");
+                continue;
+            }
+
             values[property.Name] = property.Value.Clone();
         }
 
         return new ParameterValues(values);
+    }
+
+    private static string? OutOfRange(JsonElement value, ParameterDefinition definition)
+    {
+        if (definition.AllowedValues is { } allowed && !allowed.Contains(value.GetString()!, StringComparer.Ordinal))
+        {
+            return $"must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}, got '{value.GetString()}'";
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        var number = value.GetDouble();
+        if (definition.Minimum is { } minimum && number < minimum)
+        {
+            return $"must be at least {minimum.ToString(CultureInfo.InvariantCulture)}, got {value.GetRawText()}";
+        }
+
+        return definition.Maximum is { } maximum && number > maximum
+            ? $"must be at most {maximum.ToString(CultureInfo.InvariantCulture)}, got {value.GetRawText()}"
+            : null;
     }
 
     private static bool HasType(JsonElement value, ParameterType type) => type switch
@@ -54,6 +84,7 @@ public static class ParameterParser
         ParameterType.String => value.ValueKind == JsonValueKind.String,
         ParameterType.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         ParameterType.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        ParameterType.Number => value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()),
         ParameterType.StringArray => value.ValueKind == JsonValueKind.Array &&
                                      value.EnumerateArray().All(item =>
                                          item.ValueKind == JsonValueKind.String && item.GetString()!.Length > 0),

@@ -5,5 +5,6 @@ public enum ParameterType
     String,
     Boolean,
     Integer,
+    Number,
     StringArray,
 }

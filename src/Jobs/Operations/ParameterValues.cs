@@ -17,6 +17,9 @@ public sealed class ParameterValues
     public long GetInteger(string name, long defaultValue) =>
         _values.TryGetValue(name, out var value) ? value.GetInt64() : defaultValue;
 
+    public double GetNumber(string name, double defaultValue) =>
+        _values.TryGetValue(name, out var value) ? value.GetDouble() : defaultValue;
+
     public string? GetString(string name) =>
         _values.TryGetValue(name, out var value) ? value.GetString() : null;
 

@@ -35,23 +35,24 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
             {
                 Type = RunnerEvent.ResultType,
                 Status = RunStatus.Succeeded,
-                Result = JsonSerializer.SerializeToElement(result, result.GetType(), OpsJson.Options),
+                Result = Serialize(result),
             });
             return RunnerExitCodes.Succeeded;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
             events.Write(new RunnerEvent
             {
                 Type = RunnerEvent.ResultType,
                 Status = RunStatus.Cancelled,
                 Error = "Cancelled; the running statement was cancelled on the server.",
+                Result = e is OperationCancelledException { PartialResult: { } partial } ? Serialize(partial) : null,
             });
             return RunnerExitCodes.Cancelled;
         }
         catch (OperationFailedException e)
         {
-            return Fail(RunnerExitCodes.Failed, e.Message);
+            return Fail(RunnerExitCodes.Failed, e.Message, e.PartialResult);
         }
         catch (PostgresException e)
         {
@@ -63,10 +64,18 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
         }
     }
 
-    private int Fail(int exitCode, string error)
+    private int Fail(int exitCode, string error, object? partialResult = null)
     {
         events.Log(LogLevel.Error, error);
-        events.Write(new RunnerEvent { Type = RunnerEvent.ResultType, Status = RunStatus.Failed, Error = error });
+        events.Write(new RunnerEvent
+        {
+            Type = RunnerEvent.ResultType,
+            Status = RunStatus.Failed,
+            Error = error,
+            Result = partialResult is null ? null : Serialize(partialResult),
+        });
         return exitCode;
     }
+
+    private static JsonElement Serialize(object result) => JsonSerializer.SerializeToElement(result, result.GetType(), OpsJson.Options);
 }

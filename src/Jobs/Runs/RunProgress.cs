@@ -6,6 +6,13 @@ public sealed record RunProgress
     public required string Phase { get; init; }
     public string? Database { get; init; }
     public string? Relation { get; init; }
+
+    /// <summary>What the server says it is doing on the relation (e.g. "scanning heap"), from its progress views or the tool's output.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>How far the current relation is (heap or index blocks done), in percent, when the server tells.</summary>
+    public double? RelationPercent { get; init; }
+
     public int Done { get; init; }
     public int Total { get; init; }
     public double Percent => Total <= 0 ? 0 : Math.Round(100.0 * Done / Total, 1);

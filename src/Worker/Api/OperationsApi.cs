@@ -9,7 +9,8 @@ public static class OperationsApi
     public static RouteGroupBuilder MapOperationsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/operations", (OperationCatalog catalog) =>
-            TypedResults.Ok(catalog.All.OrderBy(o => o.Name, StringComparer.Ordinal).Select(Describe))).WithTags("Operations");
+            TypedResults.Ok(catalog.All.OrderBy(o => o.Name, StringComparer.Ordinal).Select(Describe))).WithTags("Operations")
+            .Produces<IEnumerable<OperationDescription>>();
         return api;
     }
 

@@ -18,11 +18,17 @@ public static class RunsApi
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/runs").WithTags("Runs");
-        runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
-        runs.MapGet("/", ListAsync);
-        runs.MapGet("/{id:guid}", GetAsync);
-        runs.MapGet("/{id:guid}/logs", GetLogsAsync);
-        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
+        runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy)
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        runs.MapGet("/", ListAsync).Produces<IReadOnlyList<RunRecord>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        runs.MapGet("/{id:guid}", GetAsync).Produces<RunRecord>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id:guid}/logs", GetLogsAsync).Produces<IReadOnlyList<RunLogLine>>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy)
+            .Produces<RunRecord>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -56,7 +62,7 @@ public static class RunsApi
             : Problems.BadRequest("Invalid run request", result.Errors);
     }
 
-    private static async Task<IResult> ListAsync(RunStore store, string? cluster, string? status, string? operation,
+    private static async Task<IResult> ListAsync(RunStore store, HttpResponse response, string? cluster, string? status, string? operation,
         int? limit, int? offset, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
@@ -88,7 +94,9 @@ public static class RunsApi
             return Problems.BadRequest("Invalid query", errors);
         }
 
-        var runs = await store.ListAsync(new RunQuery(cluster, parsedStatus, operation, limit ?? 50, offset ?? 0), cancellationToken);
+        var query = new RunQuery(cluster, parsedStatus, operation, limit ?? 50, offset ?? 0);
+        var runs = await store.ListAsync(query, cancellationToken);
+        response.Headers["X-Total-Count"] = (await store.CountAsync(query, cancellationToken)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(runs);
     }
 

@@ -15,6 +15,13 @@ public sealed class ClusterDefinition
     public string Database { get; set; } = "postgres";
     public SslMode SslMode { get; set; } = SslMode.Prefer;
 
+    /// <summary>Where the definition came from, for messages; null for <c>Ops:Clusters</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal string? Origin { get; set; }
+
+    /// <summary>Labels that maintenance windows select clusters by.</summary>
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Name of the environment variable holding the password.</summary>
     public string? PasswordEnv { get; set; }
 

@@ -18,6 +18,11 @@ public sealed partial class SchedulerOptionsValidator : IValidateOptions<Schedul
             (failures ??= []).Add($"{SchedulerOptions.SectionName}:QueuePollInterval must be between 00:00:00.001 and 00:01:00 (got {options.QueuePollInterval}).");
         }
 
+        if (options.SchedulePollInterval <= TimeSpan.Zero || options.SchedulePollInterval > TimeSpan.FromMinutes(1))
+        {
+            (failures ??= []).Add($"{SchedulerOptions.SectionName}:SchedulePollInterval must be between 00:00:00.001 and 00:01:00 (got {options.SchedulePollInterval}).");
+        }
+
         if (!SimpleName().IsMatch(options.SchemaName))
         {
             (failures ??= []).Add($"{SchedulerOptions.SectionName}:SchemaName must be a lower-case SQL name (letters, digits, '_').");

@@ -73,4 +73,16 @@ internal static partial class Log
     [LoggerMessage(EventId = OpsEventIds.AuthenticationFailed, Level = LogLevel.Warning,
         Message = "Rejected a request to {Path} with an invalid token from {RemoteAddress}")]
     public static partial void AuthenticationFailed(ILogger logger, string path, string remoteAddress);
+
+    [LoggerMessage(EventId = OpsEventIds.WindowOpened, Level = LogLevel.Information,
+        Message = "Window {Window} opened on {Cluster} (trigger {Trigger}); it closes at {Deadline}")]
+    public static partial void WindowOpened(ILogger logger, string window, string cluster, string trigger, DateTimeOffset deadline);
+
+    [LoggerMessage(EventId = OpsEventIds.WindowGone, Level = LogLevel.Warning,
+        Message = "Window {Window} no longer applies to {Cluster}; its recurring job did nothing")]
+    public static partial void WindowGone(ILogger logger, string window, string cluster);
+
+    [LoggerMessage(EventId = OpsEventIds.WindowsSynchronized, Level = LogLevel.Information,
+        Message = "Maintenance windows synchronized: {Count} recurring job(s)")]
+    public static partial void WindowsSynchronized(ILogger logger, int count);
 }

@@ -15,6 +15,10 @@ public static class OpsEventIds
     public const int RunMissing = 2006;
     public const int PreflightUnreachable = 2007;
 
+    public const int WindowOpened = 2100;
+    public const int WindowGone = 2101;
+    public const int WindowsSynchronized = 2102;
+
     public const int RunnerStarted = 3000;
     public const int RunnerExited = 3001;
     public const int RunnerKilled = 3002;

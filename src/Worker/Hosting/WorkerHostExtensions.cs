@@ -15,6 +15,9 @@ using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Windows;
+using StackGres.Ops.Worker.Diagnostics;
+using Prometheus;
 
 namespace StackGres.Ops.Worker.Hosting;
 
@@ -32,8 +35,11 @@ public static class WorkerHostExtensions
         }
 
         // Serilog writes the console; other providers (a test's, say) still receive every event.
+        // The host owns its logger (preserveStaticLogger): with the static Log.Logger, the bootstrap
+        // logger's CloseAndFlush in Program (or a second host in the same process) would silence it.
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration), writeToProviders: true);
+        builder.Services.AddSerilog((services, logger) => LoggingSetup.Configure(logger, builder.Configuration),
+            preserveStaticLogger: true, writeToProviders: true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddOpsOptions();
         builder.AddOpsStorage();
@@ -45,7 +51,20 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<BackendCanceller>();
         builder.Services.AddSingleton<IOperationExecutor, LocalProcessExecutor>();
         builder.Services.AddScoped<RunSubmitter>();
+        builder.Services.AddSingleton<ClusterSlots>();
+        builder.Services.AddSingleton<OpsMetrics>();
+        builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
+        builder.Services.AddTransient<WindowJob>();
+        builder.Services.AddSingleton(services => WindowCatalog.Build(
+            services.GetRequiredService<IOptions<WindowsOptions>>().Value,
+            services.GetRequiredService<IConfiguration>(),
+            services.GetRequiredService<OperationCatalog>(),
+            services.GetRequiredService<IOptions<ClustersOptions>>().Value,
+            services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            []));
+        builder.Services.AddSingleton<ScheduleSynchronizer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScheduleSynchronizer>());
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(options => OpsJson.Configure(options.SerializerOptions));
@@ -56,12 +75,15 @@ public static class WorkerHostExtensions
             .AddPolicy(OpsAuthentication.AdminPolicy, policy => policy.RequireRole(OpsAuthentication.AdminRole));
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer<RunSubmissionOpenApi>());
         return builder;
     }
 
     public static WebApplication MapOpsWorker(this WebApplication app)
     {
+        // The dashboard below builds Hangfire's storage from the options: check every option first, so
+        // that all configuration problems are reported together instead of the first one met.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -69,6 +91,7 @@ public static class WorkerHostExtensions
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(OpsAuthentication.ReadPolicy);
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(OpsAuthentication.ReadPolicy);
@@ -91,6 +114,7 @@ public static class WorkerHostExtensions
     {
         var services = builder.Services;
         services.AddOptions<ClustersOptions>().BindConfiguration(ClustersOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<ClustersOptions>, InventoryFileSetup>();
         services.AddSingleton<IValidateOptions<ClustersOptions>, ClustersOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<ApiOptions>, ApiOptionsSetup>();
@@ -99,6 +123,8 @@ public static class WorkerHostExtensions
         services.AddSingleton<IValidateOptions<ExecutorOptions>, ExecutorOptionsValidator>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        services.AddOptions<WindowsOptions>().BindConfiguration(WindowsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WindowsOptions>, WindowsOptionsValidator>();
         services.AddOptions<StorageOptions>()
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName))
@@ -137,14 +163,19 @@ public static class WorkerHostExtensions
                     {
                         SchemaName = scheduler.SchemaName,
                         QueuePollInterval = scheduler.QueuePollInterval,
+                        EnableLongPolling = scheduler.LongPolling,
                         PrepareSchemaIfNecessary = true,
                     });
         });
-        builder.Services.AddHangfireServer((services, server) =>
+        if (builder.Configuration.GetValue($"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ServerEnabled)}", true))
         {
-            var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
-            server.WorkerCount = scheduler.WorkerCount;
-            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-        });
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+                server.WorkerCount = scheduler.WorkerCount;
+                server.SchedulePollingInterval = scheduler.SchedulePollInterval;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
     }
 }

@@ -26,6 +26,9 @@ public sealed record RunRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>When the run must be over: the close of the window that started it.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
     public RunProgress? Progress { get; init; }
     public JsonElement? Result { get; init; }
 

@@ -13,14 +13,14 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 {
     private const string Columns =
         "id, cluster, operation, parameters, dry_run, trigger, status, reason, executor, job_id, cancel_requested, " +
-        "progress, result, created_at, started_at, finished_at";
+        "progress, result, created_at, started_at, finished_at, deadline_at";
 
     private const string ActiveStatuses = "('queued', 'running')";
 
     public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Value.CreateCommand(
-            $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
+            $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Cluster });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Operation });
@@ -37,7 +37,46 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt });
         command.Parameters.Add(Time(run.StartedAt));
         command.Parameters.Add(Time(run.FinishedAt));
+        command.Parameters.Add(Time(run.DeadlineAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The runs a Hangfire job created (a window's steps), oldest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListByJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand($"SELECT {Columns} FROM ops.runs WHERE job_id = $1 ORDER BY created_at, id");
+        command.Parameters.Add(Text(jobId));
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// How long the operation took on the cluster, conservatively: the longest of its last five
+    /// successful runs. Null when it never succeeded there.
+    /// </summary>
+    public async Task<TimeSpan?> EstimateAsync(string cluster, string operation, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            """
+            SELECT max(extract(epoch FROM finished_at - started_at)) FROM (
+                SELECT started_at, finished_at FROM ops.runs
+                WHERE cluster = $1 AND operation = $2 AND status = 'succeeded' AND NOT dry_run AND started_at IS NOT NULL
+                ORDER BY finished_at DESC LIMIT 5) recent
+            """);
+        command.Parameters.Add(Text(cluster));
+        command.Parameters.Add(Text(operation));
+        return await command.ExecuteScalarAsync(cancellationToken) is decimal seconds
+            ? TimeSpan.FromSeconds((double)seconds)
+            : null;
+    }
+
+    public async Task<long> CountAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            "SELECT count(*) FROM ops.runs WHERE ($1::text IS NULL OR cluster = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR operation = $3)");
+        command.Parameters.Add(Text(query.Cluster));
+        command.Parameters.Add(Text(query.Status?.ToWireName()));
+        command.Parameters.Add(Text(query.Operation));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<RunRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -61,14 +100,7 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(Text(query.Operation));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
-        var runs = new List<RunRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            runs.Add(Read(reader));
-        }
-
-        return runs;
+        return await ReadAllAsync(command, cancellationToken);
     }
 
     public Task<bool> SetJobIdAsync(Guid id, string jobId, CancellationToken cancellationToken) =>
@@ -109,15 +141,22 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
     /// </summary>
     public async Task<RunRecord?> RequestCancelAsync(Guid id, string reason, CancellationToken cancellationToken)
     {
+        // One statement: positional parameters cannot span several commands. The outer SELECT sees the
+        // table as it was before the UPDATE, hence the updated row from RETURNING, else the row unchanged.
         await using var command = dataSource.Value.CreateCommand(
             $"""
-             UPDATE ops.runs SET
-                 cancel_requested = true,
-                 status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-                 reason = CASE WHEN status = 'queued' THEN $2 ELSE reason END,
-                 finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END
-             WHERE id = $1 AND status IN {ActiveStatuses};
-             SELECT {Columns} FROM ops.runs WHERE id = $1
+             WITH updated AS (
+                 UPDATE ops.runs SET
+                     cancel_requested = true,
+                     status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+                     reason = CASE WHEN status = 'queued' THEN $2 ELSE reason END,
+                     finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END
+                 WHERE id = $1 AND status IN {ActiveStatuses}
+                 RETURNING {Columns}
+             )
+             SELECT {Columns} FROM updated
+             UNION ALL
+             SELECT {Columns} FROM ops.runs WHERE id = $1 AND NOT EXISTS (SELECT FROM updated)
              """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(Text(reason));
@@ -168,6 +207,18 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    private static async Task<IReadOnlyList<RunRecord>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(Read(reader));
+        }
+
+        return runs;
+    }
+
     private static async Task<RunRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -192,6 +243,7 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
         StartedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
         FinishedAt = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+        DeadlineAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
     };
 
     private static NpgsqlParameter Text(string? value) =>

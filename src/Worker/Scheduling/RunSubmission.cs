@@ -3,4 +3,11 @@ using System.Text.Json;
 namespace StackGres.Ops.Worker.Scheduling;
 
 /// <summary>A request for a run, from the API, the CLI, the dashboard or a window.</summary>
-public sealed record RunSubmission(string Cluster, string Operation, JsonElement? Parameters, bool DryRun, string Trigger);
+public sealed record RunSubmission(string Cluster, string Operation, JsonElement? Parameters, bool DryRun, string Trigger)
+{
+    /// <summary>When the run must be over (the close of its window); none for on-demand runs.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
+    /// <summary>The Hangfire job that will execute the run, when it is known before (a window's job).</summary>
+    public string? JobId { get; init; }
+}

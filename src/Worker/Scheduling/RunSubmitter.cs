@@ -10,7 +10,8 @@ namespace StackGres.Ops.Worker.Scheduling;
 
 /// <summary>
 /// Checks a run request completely — cluster, operation, parameters, and against the live cluster —
-/// and only then records and queues it. A refused request leaves nothing behind.
+/// and only then records it. A refused request from the API leaves nothing behind; one from a
+/// window is recorded as failed, so the DBA sees why the window did nothing.
 /// </summary>
 public sealed class RunSubmitter(
     ClusterInventory inventory,
@@ -22,7 +23,52 @@ public sealed class RunSubmitter(
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
+    /// <summary>Checks, records and queues a run (the API's path).</summary>
     public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken)
+    {
+        var result = await CreateAsync(submission, cancellationToken);
+        if (result.Run is not { } run)
+        {
+            return result;
+        }
+
+        try
+        {
+            var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
+            await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
+            Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);
+            return new SubmissionResult(run with { JobId = jobId }, []);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await store.FinishAsync(run.Id, RunStatus.Failed, "The run could not be queued.", null, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Checks and records a run without queueing it (a window executes its steps itself).</summary>
+    public async Task<SubmissionResult> CreateAsync(RunSubmission submission, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(submission, cancellationToken);
+        if (check.Errors.Count > 0)
+        {
+            return check;
+        }
+
+        var run = NewRun(submission, RunStatus.Queued, reason: null);
+        await store.InsertAsync(run, cancellationToken);
+        return new SubmissionResult(run, []);
+    }
+
+    /// <summary>Records a run that ends before it starts (a window's refused or skipped step), with its reasons.</summary>
+    public async Task<RunRecord> RecordAsync(RunSubmission submission, RunStatus status, IReadOnlyList<string> reasons, CancellationToken cancellationToken)
+    {
+        var run = NewRun(submission, status, string.Join(" ", reasons)) with { FinishedAt = clock.GetUtcNow() };
+        await store.InsertAsync(run, cancellationToken);
+        return run;
+    }
+
+    private async Task<SubmissionResult> CheckAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         if (!inventory.TryGet(submission.Cluster, out var cluster))
@@ -62,36 +108,23 @@ public sealed class RunSubmitter(
             return new SubmissionResult(null, [$"Cluster '{submission.Cluster}' cannot be reached to check the request: {e.Message}"], ClusterUnreachable: true);
         }
 
-        if (errors.Count > 0)
-        {
-            return new SubmissionResult(null, errors);
-        }
-
-        var run = new RunRecord
-        {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()),
-            Cluster = submission.Cluster,
-            Operation = submission.Operation,
-            Parameters = submission.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters : EmptyObject,
-            DryRun = submission.DryRun,
-            Trigger = submission.Trigger,
-            Status = RunStatus.Queued,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        await store.InsertAsync(run, cancellationToken);
-        try
-        {
-            var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
-            await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
-            Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);
-            return new SubmissionResult(run with { JobId = jobId }, []);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await store.FinishAsync(run.Id, RunStatus.Failed, "The run could not be queued.", null, CancellationToken.None);
-            throw;
-        }
+        return new SubmissionResult(null, errors);
     }
+
+    private RunRecord NewRun(RunSubmission submission, RunStatus status, string? reason) => new()
+    {
+        Id = Guid.CreateVersion7(clock.GetUtcNow()),
+        Cluster = submission.Cluster,
+        Operation = submission.Operation,
+        Parameters = submission.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters : EmptyObject,
+        DryRun = submission.DryRun,
+        Trigger = submission.Trigger,
+        Status = status,
+        Reason = reason,
+        CreatedAt = clock.GetUtcNow(),
+        DeadlineAt = submission.DeadlineAt,
+        JobId = submission.JobId,
+    };
 
     /// <summary>Connection, authentication and server-state errors: the cluster, not the request, is at fault.</summary>
     private static bool IsUnreachable(NpgsqlException e) =>

@@ -27,6 +27,9 @@ public sealed class PostgresFixture : IAsyncLifetime
             DataDirectory = Path.Combine(RootDirectory, "data"),
             Password = NewPassword(),
             RelaxedDurability = true,
+            // Every worker under test keeps Hangfire's connections (a LISTEN connection per worker
+            // thread among them) while it lives; tests start several workers on this one server.
+            Settings = new Dictionary<string, string> { ["max_connections"] = "400" },
         };
 
         try

@@ -84,4 +84,21 @@ public sealed class ParameterParserTests
         Assert.Equal(["app"], parameters.Databases);
         Assert.Equal(" (FULL, FREEZE, ANALYZE)", parameters.OptionList());
     }
+
+    [Theory]
+    [InlineData("""{"target":"some"}""", "Parameter 'target' must be one of 'all', 'needed', got 'some'.")]
+    [InlineData("""{"jobs":0}""", "Parameter 'jobs' must be at least 1, got 0.")]
+    [InlineData("""{"minBloatRatio":1.5}""", "Parameter 'minBloatRatio' must be at most 1, got 1.5.")]
+    [InlineData("""{"minDeadTupleRatio":"x"}""", "Parameter 'minDeadTupleRatio' must be a number, got a string.")]
+    public void Parse_ChecksAllowedValuesAndRanges(string json, string expected) =>
+        Assert.Equal([expected], Parse(json).Errors);
+
+    [Fact]
+    public void Validate_RefusesABadLockTimeout()
+    {
+        var (values, errors) = Parse("""{"lockTimeout":"5s; DROP TABLE t"}""");
+        Vacuum.Validate(values, errors);
+
+        Assert.Equal(["Parameter 'lockTimeout' must be a PostgreSQL duration such as '5s', '500ms' or '10min', got '5s; DROP TABLE t'."], errors);
+    }
 }

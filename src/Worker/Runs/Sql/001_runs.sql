@@ -33,3 +33,8 @@ CREATE TABLE IF NOT EXISTS ops.run_logs (
     message  text        NOT NULL,
     PRIMARY KEY (run_id, seq)
 );
+
+-- Runs started by a maintenance window must end by the window's close.
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS deadline_at timestamptz;
+CREATE INDEX IF NOT EXISTS runs_job_id ON ops.runs (job_id) WHERE job_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS runs_estimates ON ops.runs (cluster, operation, finished_at DESC) WHERE status = 'succeeded';

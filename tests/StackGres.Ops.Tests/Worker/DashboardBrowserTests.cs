@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Playwright;
+using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Worker;
+
+/// <summary>
+/// The Hangfire dashboard as a person uses it, in Debian's real headless Chromium driven by
+/// Playwright: log in, see the window's recurring job, press "Trigger now", see the run succeed.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DashboardBrowserTests(PostgresFixture fixture)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Dashboard_ListsWindowsAndTriggersOne_InARealBrowser()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/install-deps.sh installs Debian's chromium.");
+        var port = FreePort();
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        worker.WithSetting("Ops:Windows:nightly:Cron", "0 3 * * *")
+            .WithSetting("Ops:Windows:nightly:Duration", "01:00:00")
+            .WithSetting("Ops:Windows:nightly:TimeZone", "Europe/Madrid")
+            .WithSetting("Ops:Windows:nightly:Clusters:0", WorkerFactory.ClusterName)
+            .WithSetting("Ops:Windows:nightly:Operations:0:Operation", "vacuum")
+            .WithSetting("Ops:Windows:nightly:Operations:0:Parameters:analyze", "true")
+            .WithSetting("Ops:Windows:nightly:Operations:0:Estimate", "00:00:01");
+        worker.UseKestrel(port);
+        worker.StartServer();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        await WaitForRecurringJobAsync(worker, "window:nightly:demo");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+
+        // Without credentials the dashboard asks for them (HTTP Basic); a browser with none to give fails the navigation.
+        await using (var anonymous = await browser.NewContextAsync())
+        {
+            var page = await anonymous.NewPageAsync();
+            var denied = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync($"{baseUrl}/hangfire/recurring"));
+            Assert.Contains("ERR_INVALID_AUTH_CREDENTIALS", denied.Message);
+        }
+
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            HttpCredentials = new HttpCredentials { Username = "admin", Password = worker.Token },
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var dashboard = await context.NewPageAsync();
+        var response = await dashboard.GotoAsync($"{baseUrl}/hangfire/recurring");
+        Assert.Equal(200, response!.Status);
+        var row = dashboard.Locator("tr", new PageLocatorOptions { HasText = "window:nightly:demo" });
+        await row.WaitForAsync();
+        Assert.Contains("0 3 * * *", await row.InnerTextAsync());
+        await dashboard.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard-recurring.png"), FullPage = true });
+
+        await row.Locator("input[type=checkbox]").CheckAsync();
+        await dashboard.Locator("button", new PageLocatorOptions { HasText = "Trigger now" }).ClickAsync();
+
+        var run = await WaitForDashboardRunAsync(worker, TimeSpan.FromSeconds(30));
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("dashboard", run.GetProperty("trigger").GetString());
+
+        await dashboard.GotoAsync($"{baseUrl}/hangfire/jobs/succeeded");
+        var succeeded = dashboard.Locator("td", new PageLocatorOptions { HasText = "window nightly on demo" });
+        await succeeded.First.WaitForAsync();
+        await dashboard.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard-succeeded.png"), FullPage = true });
+    }
+
+    private static async Task WaitForRecurringJobAsync(WorkerFactory worker, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Db.ScalarAsync<long>(worker.StorageConnectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", id) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"recurring job {id} was not written");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<JsonElement> WaitForDashboardRunAsync(WorkerFactory worker, TimeSpan timeout)
+    {
+        using var client = worker.CreateAuthorizedClient();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs", TestContext.Current.CancellationToken);
+            if (runs!.FirstOrDefault(r => r.GetProperty("trigger").GetString() == "dashboard") is { ValueKind: JsonValueKind.Object } run &&
+                run.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "skipped")
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no finished dashboard-triggered run within {timeout}: {string.Join("\n", runs!)}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static string ScreenshotPath(string name) =>
+        Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

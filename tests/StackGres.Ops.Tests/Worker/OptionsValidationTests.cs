@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Worker;
+
+/// <summary>A worker with a bad configuration does not start, and says which key is wrong.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class OptionsValidationTests(PostgresFixture fixture)
+{
+    /// <summary>A variable no test ever sets.</summary>
+    private const string UnsetVariable = "OPS_TEST_PW_NEVER_SET_5B0E41";
+
+    public static TheoryData<string, string?, string> InvalidSettings => new()
+    {
+        { "Ops:Clusters:demo:Port", "0", "Ops:Clusters:demo:Port" },
+        { "Ops:Api:Token", null, "Ops:Api:Token" },
+        { "ConnectionStrings:Ops", null, "ConnectionStrings:Ops" },
+        { "Ops:Clusters:demo:PasswordEnv", UnsetVariable, "Ops:Clusters:demo:PasswordEnv" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public async Task Start_ThrowsNamingTheKey_WhenSettingIsInvalid(string key, string? value, string expected)
+    {
+        AssertEnvironmentIsClean();
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        worker.WithSetting(key, value);
+
+        var failures = StartupFailures(Record.Exception(() => worker.Services));
+
+        Assert.Contains(failures, failure => failure.Contains(expected, StringComparison.Ordinal));
+        AssertNoSecrets(worker, failures);
+    }
+
+    [Fact]
+    public async Task Start_ReportsEveryProblem_WhenSeveralSettingsAreInvalid()
+    {
+        AssertEnvironmentIsClean();
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        foreach (var (key, value, _) in InvalidSettings.Select(row => row.Data))
+        {
+            worker.WithSetting(key, value);
+        }
+
+        var failures = StartupFailures(Record.Exception(() => worker.Services));
+
+        foreach (var expected in InvalidSettings.Select(row => row.Data.Item3))
+        {
+            Assert.Contains(failures, failure => failure.Contains(expected, StringComparison.Ordinal));
+        }
+
+        AssertNoSecrets(worker, failures);
+    }
+
+    [Fact]
+    public async Task Start_Succeeds_WhenSettingsAreValid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+
+        using var client = worker.CreateAuthorizedClient();
+
+        Assert.Equal("[]", await client.GetStringAsync("/api/v1/runs", ct));
+    }
+
+    /// <summary>Every configuration failure in the exception, however the host wrapped it.</summary>
+    private static List<string> StartupFailures(Exception? exception)
+    {
+        Assert.NotNull(exception);
+        var validations = new List<OptionsValidationException>();
+        Collect(exception);
+        Assert.True(validations.Count > 0, $"Expected an OptionsValidationException, got: {exception}");
+        return validations.SelectMany(v => v.Failures.Append(v.Message)).ToList();
+
+        void Collect(Exception? current)
+        {
+            switch (current)
+            {
+                case null:
+                    return;
+                case OptionsValidationException validation:
+                    validations.Add(validation);
+                    return;
+                case AggregateException aggregate:
+                    foreach (var inner in aggregate.InnerExceptions)
+                    {
+                        Collect(inner);
+                    }
+
+                    return;
+                default:
+                    Collect(current.InnerException);
+                    return;
+            }
+        }
+    }
+
+    private static void AssertNoSecrets(WorkerFactory worker, List<string> failures)
+    {
+        foreach (var failure in failures)
+        {
+            Assert.DoesNotContain(worker.Password, failure, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(worker.Token, failure, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static void AssertEnvironmentIsClean()
+    {
+        Assert.SkipWhen(!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OPS_API_TOKEN")),
+            "OPS_API_TOKEN is set in the test environment; the worker would take its token from there.");
+        Assert.Null(Environment.GetEnvironmentVariable(UnsetVariable));
+    }
+}

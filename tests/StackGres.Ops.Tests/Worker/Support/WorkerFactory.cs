@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackGres.Ops.Tests.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Worker.Support;
+
+/// <summary>
+/// The real worker (Program) in memory, on databases of the shared PostgreSQL fixture: a fresh
+/// storage database (run history and Hangfire) and a fresh database as the cluster "demo", whose
+/// password travels in an environment variable unique to this factory. Settings are in-memory
+/// configuration added last, so they win over appsettings and the environment; a test may change
+/// or hide (set to null) any of them before the host starts.
+/// </summary>
+public sealed class WorkerFactory : WebApplicationFactory<Program>
+{
+    public const string ClusterName = "demo";
+    private static readonly string[] TerminalStatuses = ["succeeded", "failed", "cancelled", "skipped"];
+
+    private WorkerFactory(string storageConnectionString, string clusterConnectionString, string password, string token)
+    {
+        StorageConnectionString = storageConnectionString;
+        ClusterConnectionString = new NpgsqlConnectionStringBuilder(clusterConnectionString) { Pooling = false }.ConnectionString;
+        Password = password;
+        Token = token;
+        PasswordVariable = "OPS_TEST_PW_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(PasswordVariable, password);
+
+        var cluster = new NpgsqlConnectionStringBuilder(clusterConnectionString);
+        ClusterDatabase = cluster.Database!;
+        StorageDatabase = new NpgsqlConnectionStringBuilder(storageConnectionString).Database!;
+        var key = $"Ops:Clusters:{ClusterName}";
+        Settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:Ops"] = storageConnectionString,
+            ["Ops:Api:Token"] = token,
+            [$"{key}:Host"] = cluster.Host,
+            [$"{key}:Port"] = cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{key}:Username"] = cluster.Username,
+            [$"{key}:Database"] = cluster.Database,
+            [$"{key}:PasswordEnv"] = PasswordVariable,
+            ["Ops:Scheduler:QueuePollInterval"] = "00:00:00.200",
+            ["Ops:Executor:CancelPollInterval"] = "00:00:00.200",
+        };
+    }
+
+    /// <summary>The worker's configuration; change it before the host starts. A null value hides the key from every other source.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
+    /// <summary>Every event the worker logged, rendered.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>The admin API token (32 characters).</summary>
+    public string Token { get; }
+
+    /// <summary>The cluster's password (the fixture's superuser password).</summary>
+    public string Password { get; }
+
+    /// <summary>The environment variable that holds <see cref="Password"/> for this factory.</summary>
+    public string PasswordVariable { get; }
+
+    /// <summary>The worker's own database (pooled, as the worker uses it).</summary>
+    public string StorageConnectionString { get; }
+
+    public string StorageDatabase { get; }
+
+    /// <summary>The cluster database, unpooled, for the test's own checks.</summary>
+    public string ClusterConnectionString { get; }
+
+    public string ClusterDatabase { get; }
+
+    /// <summary>A worker on fresh databases; or on given ones (a restart on the same storage, a second worker on the same cluster).</summary>
+    public static async Task<WorkerFactory> CreateAsync(PostgresFixture fixture, CancellationToken cancellationToken,
+        string? storageConnectionString = null, string? clusterConnectionString = null)
+    {
+        var storage = storageConnectionString is null ? fixture.CreateDatabaseAsync("ops_storage", cancellationToken) : Task.FromResult(storageConnectionString);
+        var cluster = clusterConnectionString is null ? fixture.CreateDatabaseAsync("ops_cluster", cancellationToken) : Task.FromResult(clusterConnectionString);
+        return new WorkerFactory(await storage, await cluster, fixture.Server.Password, NewToken());
+    }
+
+    public static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
+    public WorkerFactory WithSetting(string key, string? value)
+    {
+        Settings[key] = value;
+        return this;
+    }
+
+    public HttpClient CreateAuthorizedClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
+    /// <summary>POSTs a run request and returns the accepted run; fails the test unless the answer is 202.</summary>
+    public async Task<JsonElement> SubmitAsync(object body)
+    {
+        using var client = CreateAuthorizedClient();
+        using var response = await client.PostAsJsonAsync("/api/v1/runs", body, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /api/v1/runs answered {(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    /// <summary>POSTs a raw body to /api/v1/runs with the admin token.</summary>
+    public async Task<HttpResponseMessage> PostRunRawAsync(string body)
+    {
+        using var client = CreateAuthorizedClient();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        return await client.PostAsync("/api/v1/runs", content, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<JsonElement> GetRunAsync(Guid id)
+    {
+        using var client = CreateAuthorizedClient();
+        using var response = await client.GetAsync($"/api/v1/runs/{id}", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /api/v1/runs/{id} answered {(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    /// <summary>Polls the run until it reaches a final status; fails the test with the last state on timeout.</summary>
+    public async Task<JsonElement> WaitForRunAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var run = await GetRunAsync(id);
+            if (TerminalStatuses.Contains(run.GetProperty("status").GetString()))
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Run {id} did not finish within {timeout}; last seen: {run}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Polls the run until it has the given status (e.g. running).</summary>
+    public async Task<JsonElement> WaitForStatusAsync(Guid id, string status, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var run = await GetRunAsync(id);
+            if (run.GetProperty("status").GetString() == status)
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Run {id} did not become {status} within {timeout}; last seen: {run}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PasswordVariable, null);
+            // Hangfire's connections live in Npgsql's global pool; give them back to the shared server.
+            await using var connection = new NpgsqlConnection(StorageConnectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Worker;
+
+/// <summary>Maintenance windows firing for real through Hangfire's recurring jobs.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class WindowTests(PostgresFixture fixture)
+{
+    // Opens every 10 seconds, so a test never waits long for the next opening.
+    private const string EveryTenSeconds = "*/10 * * * * *";
+
+    private static async Task<WorkerFactory> WorkerWithWindowAsync(PostgresFixture fixture, string duration, params (string Operation, string? Table, string? Estimate)[] steps)
+    {
+        var worker = await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken);
+        worker.WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
+            .WithSetting("Ops:Windows:w:Cron", EveryTenSeconds)
+            .WithSetting("Ops:Windows:w:Duration", duration)
+            .WithSetting("Ops:Windows:w:Clusters:0", WorkerFactory.ClusterName);
+        for (var i = 0; i < steps.Length; i++)
+        {
+            worker.WithSetting($"Ops:Windows:w:Operations:{i}:Operation", steps[i].Operation);
+            if (steps[i].Table is { } table)
+            {
+                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Parameters:tables:0", table);
+            }
+
+            if (steps[i].Estimate is { } estimate)
+            {
+                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Estimate", estimate);
+            }
+        }
+
+        return worker;
+    }
+
+    private static async Task<JsonElement[]> WaitForWindowRunsAsync(WorkerFactory worker, int count, TimeSpan timeout)
+    {
+        using var client = worker.CreateAuthorizedClient();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
+                .Where(r => r.GetProperty("trigger").GetString() == "window:w")
+                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
+                .Take(count)
+                .ToArray();
+            if (runs.Length == count && runs.All(r => r.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "skipped"))
+            {
+                return runs;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} finished window runs within {timeout}; saw: {string.Join("\n", runs)}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Window_RunsItsOperationsInOrder_WhenItOpens()
+    {
+        await using var worker = await WorkerWithWindowAsync(fixture, "00:00:08", ("vacuum", "first", "00:00:01"), ("vacuum", "second", "00:00:01"));
+        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE first (id int); CREATE TABLE second (id int);");
+        using var client = worker.CreateAuthorizedClient();
+
+        var cluster = await client.GetFromJsonAsync<JsonElement>("/api/v1/clusters/demo", TestContext.Current.CancellationToken);
+        Assert.Equal(5, cluster.GetProperty("nextWindows").GetArrayLength());
+        Assert.Equal("w", cluster.GetProperty("windows")[0].GetString());
+
+        var runs = await WaitForWindowRunsAsync(worker, 2, TimeSpan.FromSeconds(40));
+
+        Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal(["first", "second"], runs.Select(r => r.GetProperty("parameters").GetProperty("tables")[0].GetString()));
+        Assert.True(runs[1].GetProperty("startedAt").GetDateTimeOffset() >= runs[0].GetProperty("finishedAt").GetDateTimeOffset());
+        Assert.Equal(runs[0].GetProperty("deadlineAt").GetDateTimeOffset(), runs[1].GetProperty("deadlineAt").GetDateTimeOffset());
+        Assert.NotNull(await Db.ScalarAsync<DateTime?>(worker.ClusterConnectionString,
+            "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'second'"));
+    }
+
+    [Fact]
+    public async Task Window_SkipsAnOperationWithAReason_WhenTheWindowIsTooShortForIt()
+    {
+        // No history and no estimate: the conservative default (10 minutes) does not fit in 8 seconds.
+        await using var worker = await WorkerWithWindowAsync(fixture, "00:00:08", ("vacuum", null, null));
+
+        var run = (await WaitForWindowRunsAsync(worker, 1, TimeSpan.FromSeconds(40)))[0];
+
+        Assert.Equal("skipped", run.GetProperty("status").GetString());
+        var reason = run.GetProperty("reason").GetString()!;
+        Assert.Contains("needs about 00:10:00", reason);
+        Assert.Contains("a conservative default; no history yet", reason);
+        Assert.False(run.TryGetProperty("startedAt", out _));
+    }
+
+    [Fact]
+    public async Task Window_CancelsTheRunningOperation_WhenItCloses()
+    {
+        await using var worker = await WorkerWithWindowAsync(fixture, "00:00:04", ("vacuum", "locked", "00:00:01"));
+        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE locked (id int);");
+        await using var holder = await Db.OpenAsync(worker.ClusterConnectionString);
+        await using var transaction = await holder.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await new NpgsqlCommand("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+
+        var run = (await WaitForWindowRunsAsync(worker, 1, TimeSpan.FromSeconds(40)))[0];
+
+        Assert.Equal("cancelled", run.GetProperty("status").GetString());
+        Assert.Contains("end of the maintenance window", run.GetProperty("reason").GetString());
+        Assert.True(run.GetProperty("finishedAt").GetDateTimeOffset() >= run.GetProperty("deadlineAt").GetDateTimeOffset());
+        Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%' AND state = 'active'"));
+        await transaction.RollbackAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task TwoWorkers_NeverRunTwoHeavyOperationsOnOneClusterAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var first = await WorkerFactory.CreateAsync(fixture, ct);
+        await using var second = await WorkerFactory.CreateAsync(fixture, ct, first.StorageConnectionString, first.ClusterConnectionString);
+        await Db.ExecuteAsync(first.ClusterConnectionString, "CREATE TABLE locked (id int); CREATE TABLE free (id int);");
+        await using var holder = await Db.OpenAsync(first.ClusterConnectionString);
+        var transaction = await holder.BeginTransactionAsync(ct);
+        await new NpgsqlCommand("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
+
+        var blocked = (await first.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "locked" } } })).GetProperty("id").GetGuid();
+        await first.WaitForStatusAsync(blocked, "running", TimeSpan.FromSeconds(15));
+        var waiting = (await second.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "free" } } })).GetProperty("id").GetGuid();
+
+        // While the first run holds the cluster, the second one, accepted by the other worker, waits queued.
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        Assert.Equal("queued", (await second.GetRunAsync(waiting)).GetProperty("status").GetString());
+        using (var client = second.CreateAuthorizedClient())
+        {
+            var log = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{waiting}/logs", ct);
+            Assert.Contains(log.EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("another heavy operation is running on cluster 'demo'"));
+        }
+
+        await transaction.RollbackAsync(ct);
+        var firstRun = await first.WaitForRunAsync(blocked, TimeSpan.FromSeconds(20));
+        var secondRun = await second.WaitForRunAsync(waiting, TimeSpan.FromSeconds(20));
+
+        Assert.Equal("succeeded", firstRun.GetProperty("status").GetString());
+        Assert.Equal("succeeded", secondRun.GetProperty("status").GetString());
+        Assert.True(secondRun.GetProperty("startedAt").GetDateTimeOffset() >= firstRun.GetProperty("finishedAt").GetDateTimeOffset(),
+            $"overlap: {firstRun} / {secondRun}");
+    }
+
+    [Fact]
+    public async Task Startup_RefusesAnInvalidWindow_NamingTheWindowAndTheField()
+    {
+        await using var worker = await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken);
+        worker.WithSetting("Ops:Windows:bad:Cron", "0 2 * * *")
+            .WithSetting("Ops:Windows:bad:Duration", "25:00:00")
+            .WithSetting("Ops:Windows:bad:TimeZone", "Nowhere/City")
+            .WithSetting("Ops:Windows:bad:Clusters:0", "ghost")
+            .WithSetting("Ops:Windows:bad:Operations:0:Operation", "vacuum");
+
+        var failure = Record.Exception(() => worker.CreateClient());
+
+        Assert.NotNull(failure);
+        var message = Flatten(failure);
+        Assert.Contains("Ops:Windows:bad:Duration", message);
+        Assert.Contains("Ops:Windows:bad:TimeZone 'Nowhere/City'", message);
+        Assert.Contains("Ops:Windows:bad:Clusters names 'ghost'", message);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRunsByOperationClusterAndOutcome()
+    {
+        await using var worker = await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken);
+        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE t (id int);");
+        var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "t" } } })).GetProperty("id").GetGuid();
+        await worker.WaitForRunAsync(id, TimeSpan.FromSeconds(20));
+
+        using var client = worker.CreateClient();
+        using var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("stackgres_ops_runs_ended_total{operation=\"vacuum\",cluster=\"demo\",outcome=\"succeeded\"}", text);
+        Assert.Contains("stackgres_ops_run_duration_seconds_count{operation=\"vacuum\",cluster=\"demo\"}", text);
+        Assert.Contains("stackgres_ops_runs_running", text);
+    }
+
+    private static string Flatten(Exception exception) => exception switch
+    {
+        AggregateException aggregate => string.Join("\n", aggregate.InnerExceptions.Select(Flatten)),
+        _ when exception.InnerException is { } inner => exception.Message + "\n" + Flatten(inner),
+        _ => exception.Message,
+    };
+}

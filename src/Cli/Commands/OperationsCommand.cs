@@ -56,11 +56,22 @@ public static class OperationsCommand
         output.WriteLine();
     }
 
+    /// <summary>The type as a user writes it: <c>array of string</c>, <c>integer 1..32</c>, <c>all | needed</c>.</summary>
     private static string TypeOf(JsonElement schema)
     {
+        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
+        {
+            return string.Join(" | ", values.EnumerateArray().Select(JsonText.Scalar));
+        }
+
         var type = JsonText.String(schema, "type") ?? "any";
-        return type == "array" && schema.TryGetProperty("items", out var items)
-            ? $"array of {JsonText.String(items, "type") ?? "any"}"
-            : type;
+        if (type == "array" && schema.TryGetProperty("items", out var items))
+        {
+            return $"array of {JsonText.String(items, "type") ?? "any"}";
+        }
+
+        var minimum = JsonText.String(schema, "minimum");
+        var maximum = JsonText.String(schema, "maximum");
+        return minimum is null && maximum is null ? type : $"{type} {minimum}..{maximum}";
     }
 }

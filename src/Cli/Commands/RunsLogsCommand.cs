@@ -58,7 +58,7 @@ public static class RunsLogsCommand
 
             foreach (var line in lines)
             {
-                await output.WriteLineAsync($"{Formats.Time(line.Time)} {line.Level,-11} {line.Message}");
+                await output.WriteLineAsync($"{Formats.Time(line.Time)} {line.Level,-5} {line.Message}");
                 after = line.Sequence;
             }
 

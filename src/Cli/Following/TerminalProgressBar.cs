@@ -3,10 +3,10 @@ using StackGres.Ops.Cli.Api;
 
 namespace StackGres.Ops.Cli.Following;
 
-/// <summary>One line redrawn in place on a terminal: <c>running [#####.....]  50.0%  vacuuming demo.public.t 2/4  00:12</c>.</summary>
+/// <summary>One line redrawn in place on a terminal: <c>[#####.....]  50.0%  00:12  vacuuming demo.public.t 2/4</c>.</summary>
 public sealed class TerminalProgressBar(TextWriter output, int width) : IProgressView
 {
-    private const int BarWidth = 24;
+    private const int BarWidth = 20;
     private int drawn;
 
     public void Update(RunView run, TimeSpan elapsed)
@@ -15,7 +15,7 @@ public sealed class TerminalProgressBar(TextWriter output, int width) : IProgres
         var percent = run.Progress?.Percent ?? 0;
         var filled = (int)Math.Round(BarWidth * Math.Clamp(percent, 0, 100) / 100);
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{run.Status,-9}[{new string('#', filled)}{new string('.', BarWidth - filled)}] {percent,5:F1}%  {ProgressText.Elapsed(elapsed)}  {ProgressText.Describe(run)}");
+            $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {percent,5:F1}%  {ProgressText.Elapsed(elapsed)}  {Status(run)}{ProgressText.Describe(run)}");
         if (line.Length > width - 1)
         {
             line = line[..(width - 2)] + "…";
@@ -25,6 +25,9 @@ public sealed class TerminalProgressBar(TextWriter output, int width) : IProgres
         output.Flush();
         drawn = line.Length;
     }
+
+    /// <summary>The phase says "running" already; only the other states are named.</summary>
+    private static string Status(RunView run) => run.Status == "running" ? string.Empty : run.Status + ": ";
 
     public void Clear()
     {

@@ -17,6 +17,23 @@ public static class Formats
         _ => Span(TimeSpan.FromMilliseconds(milliseconds.Value)),
     };
 
+    /// <summary>A byte count for people: <c>94.2 MiB</c>.</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double value = bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:F1} {units[unit]}");
+    }
+
     /// <summary>A span in its two largest units: <c>3d 4h</c>, <c>2h 5m</c>, <c>4m 10s</c>.</summary>
     public static string Span(TimeSpan span)
     {

@@ -70,12 +70,18 @@ public static class RunPrinter
         }
     }
 
+    /// <summary>Counts of bytes (<c>bytesReclaimed</c>, <c>sizeBeforeBytes</c>) are shown in units as well.</summary>
+    private static string Value(JsonProperty property) =>
+        property.Name.EndsWith("Bytes", StringComparison.OrdinalIgnoreCase) && property.Value.TryGetInt64(out var bytes) && bytes >= 1024
+            ? $"{bytes} ({Formats.Bytes(bytes)})"
+            : JsonText.Scalar(property.Value);
+
     private static void WriteFields(TextWriter output, JsonElement result, string indent)
     {
         var width = result.EnumerateObject().Select(p => p.Name.Length).DefaultIfEmpty(0).Max();
         foreach (var property in result.EnumerateObject())
         {
-            output.WriteLine($"{indent}{property.Name.PadRight(width)}  {JsonText.Scalar(property.Value)}");
+            output.WriteLine($"{indent}{property.Name.PadRight(width)}  {Value(property)}");
         }
     }
 }

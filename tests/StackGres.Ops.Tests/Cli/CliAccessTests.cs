@@ -37,6 +37,19 @@ public sealed class CliAccessTests(CliWorkerFixture worker) : IClassFixture<CliW
     }
 
     [Fact]
+    public async Task ReadOnlyToken_ReadsButCannotSubmit_ExitingFive()
+    {
+        var readOnly = new Dictionary<string, string?> { ["OPS_API_TOKEN"] = worker.ReadOnlyToken };
+
+        var list = await cli.RunWithAsync(readOnly, "runs", "list");
+        var run = await cli.RunWithAsync(readOnly, "run", "vacuum", "-c", CliWorkerFixture.Cluster, "--dry-run");
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("forbidden (HTTP 403): This token may read but not change anything.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenFile_FromTheOptionOrTheEnvironment_IsUsed()
     {
         var file = Path.GetTempFileName();

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Npgsql;
 using StackGres.Ops.Tests.Cli.Support;
 using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
 using Xunit;
 
 namespace StackGres.Ops.Tests.Cli;
@@ -21,12 +21,9 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("succeeded", result.Out, StringComparison.Ordinal);
         Assert.Contains("tablesVacuumed", result.Out, StringComparison.Ordinal);
-        await using var connection = new NpgsqlConnection(worker.ClusterConnectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var check = new NpgsqlCommand(
-            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1", connection);
-        check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CliWorkerFixture.BloatedTable });
-        Assert.True((bool)(await check.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+        Assert.True(await Db.ScalarAsync<bool>(worker.ClusterConnectionString,
+            "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1",
+            CliWorkerFixture.BloatedTable));
     }
 
     [Fact]
@@ -34,7 +31,7 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
     {
         var id = RunId((await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "--dry-run", "--no-follow",
             "--param", "analyze=true", "--param", $"tables={CliWorkerFixture.BloatedTable}", "--param", $"tables={CliWorkerFixture.OtherTable}",
-            "--param", "freeze")).Out);
+            "--param", "freeze", "--param", "jobs=2", "--param", "lockTimeout=0")).Out);
 
         var shown = await cli.RunAsync("runs", "show", id, "--json");
 
@@ -43,6 +40,8 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
         var parameters = run.RootElement.GetProperty("parameters");
         Assert.Equal(JsonValueKind.True, parameters.GetProperty("analyze").ValueKind);
         Assert.Equal(JsonValueKind.True, parameters.GetProperty("freeze").ValueKind);
+        Assert.Equal(2, parameters.GetProperty("jobs").GetInt32());
+        Assert.Equal("0", parameters.GetProperty("lockTimeout").GetString());
         Assert.Equal([CliWorkerFixture.BloatedTable, CliWorkerFixture.OtherTable],
             parameters.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("cli", run.RootElement.GetProperty("trigger").GetString());
@@ -64,12 +63,44 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
     }
 
     [Fact]
+    public async Task Run_ReadsParamsFromAFile()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, $$"""{"tables": ["{{CliWorkerFixture.OtherTable}}"], "freeze": true}""", TestContext.Current.CancellationToken);
+
+            var result = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "--params-file", file);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var run = JsonDocument.Parse((await cli.RunAsync("runs", "show", RunId(result.Out), "--json")).Out);
+            Assert.Equal("""{"tables":["other"],"freeze":true}""", JsonSerializer.Serialize(run.RootElement.GetProperty("parameters")));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("--params-json", "[1, 2]", "--params-json must be a JSON object")]
+    [InlineData("--params-json", "{\"analyze\": tru", "--params-json is not valid JSON")]
+    [InlineData("--params-file", "/no/such/params.json", "cannot read --params-file /no/such/params.json")]
+    public async Task Run_ExitsTwo_WhenTheJsonParamsCannotBeRead(string option, string value, string message)
+    {
+        var result = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ExitsTwo_WithTheApiMessage_WhenTheOperationIsUnknown()
     {
         var result = await cli.RunAsync("run", "no-such-operation", "--cluster", CliWorkerFixture.Cluster, "--param", "x=1");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Unknown operation 'no-such-operation'. Known operations: vacuum.", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Unknown operation 'no-such-operation'. Known operations: ", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,19 +143,13 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
     [Fact]
     public async Task Run_ExitsOne_WhenTheRunFails()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var table = await worker.CreateTableAsync("doomed", cancellationToken);
-        await using var tableLock = await TableLock.TakeAsync(worker.ClusterConnectionString, table, cancellationToken);
-        var running = cli.RunAsync("run", "vacuum", "--cluster", CliWorkerFixture.Cluster, "--param", $"tables={table}");
-
-        await tableLock.WaitForWaiterAsync(cancellationToken);
-        await tableLock.DropAndReleaseAsync(cancellationToken);
-        var result = await running;
+        var result = await cli.RunAsync("run", "vacuum", "--cluster", CliWorkerFixture.Cluster,
+            "--param", "analyze=true", "--param", $"tables={CliWorkerFixture.FragileTable}");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("failed", result.Out, StringComparison.Ordinal);
-        Assert.Contains($"relation \"public.{table}\" does not exist", result.Out, StringComparison.Ordinal);
-        Assert.Contains("sgops runs logs", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"Run \S+ failed in [\d.]+ m?s: vacuum on demo\.", result.Out);
+        Assert.Contains("boom: the test makes this index fail inside runs", result.Out, StringComparison.Ordinal);
+        Assert.Contains("its log: sgops runs logs", result.Out, StringComparison.Ordinal);
     }
 
     private async Task<string[]> RunIdsAsync()

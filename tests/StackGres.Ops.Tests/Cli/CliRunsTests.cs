@@ -15,9 +15,9 @@ public sealed class CliRunsTests(CliWorkerFixture worker) : IClassFixture<CliWor
     public async Task RunsListShowCancelWait_ManageARunningRun()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var table = await worker.CreateTableAsync("held", cancellationToken);
+        var table = await worker.CreateTableAsync("held");
         await using var tableLock = await TableLock.TakeAsync(worker.ClusterConnectionString, table, cancellationToken);
-        var submitted = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "-p", $"tables={table}", "--no-follow");
+        var submitted = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "-p", $"tables={table}", "-p", "lockTimeout=0", "--no-follow");
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
         var id = submitted.Out.Trim();
         await tableLock.WaitForWaiterAsync(cancellationToken);
@@ -40,21 +40,34 @@ public sealed class CliRunsTests(CliWorkerFixture worker) : IClassFixture<CliWor
         Assert.Contains($"Run {id} cancelled", wait.Out, StringComparison.Ordinal);
 
         var again = await cli.RunAsync("runs", "cancel", id);
-        Assert.Equal(2, again.ExitCode);
-        Assert.Contains("already ended", again.Error, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal($"Run {id} cancelled.", again.Out.Trim());
+    }
+
+    [Fact]
+    public async Task RunsCancel_ExitsTwo_WhenTheRunAlreadySucceeded()
+    {
+        var run = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "-p", $"tables={CliWorkerFixture.OtherTable}");
+        var id = CliRunTests.RunId(run.Out);
+
+        var cancel = await cli.RunAsync("runs", "cancel", id);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, cancel.ExitCode);
+        Assert.Contains($"Run {id} already ended succeeded.", cancel.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Interrupt_StopsFollowing_WithoutCancellingTheRun()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var table = await worker.CreateTableAsync("interrupted", cancellationToken);
+        var table = await worker.CreateTableAsync("interrupted");
         await using var tableLock = await TableLock.TakeAsync(worker.ClusterConnectionString, table, cancellationToken);
         using var interrupt = new CancellationTokenSource();
         var output = new InterruptingWriter(interrupt, "running");
 
         var result = await cli.RunAsync(new Dictionary<string, string?> { ["OPS_API_TOKEN"] = worker.Token }, output, interrupt.Token,
-            "run", "vacuum", "-c", CliWorkerFixture.Cluster, "-p", $"tables={table}");
+            "run", "vacuum", "-c", CliWorkerFixture.Cluster, "-p", $"tables={table}", "-p", "lockTimeout=0");
 
         Assert.True(result.ExitCode == 130, result.ToString());
         var id = CliRunTests.RunId(result.Out);

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs (PostgreSQL 15 server + client tools for the local
-# instances used by tests and the demo). Idempotent: prints "dependencies: ok" when nothing is missing.
+# instances used by tests and the demo; pgBackRest for the backup and restore operations). Idempotent: prints "dependencies: ok" when nothing is missing.
 # Note: installing postgresql-15 may create and start Debian's default cluster ("main" on 5432); it is left
 # alone on purpose, the local instances pick their own free ports and data directories.
 set -euo pipefail
 
 PG_MAJOR=15
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
-PACKAGES=("postgresql-${PG_MAJOR}" "postgresql-client-${PG_MAJOR}")
+PACKAGES=("postgresql-${PG_MAJOR}" "postgresql-client-${PG_MAJOR}" "pgbackrest")
 
 has_tools() {
   local dir=$1
-  [[ -x "${dir}/initdb" && -x "${dir}/pg_ctl" && -x "${dir}/pgbench" ]]
+  [[ -x "${dir}/initdb" && -x "${dir}/pg_ctl" && -x "${dir}/pgbench" ]] && command -v pgbackrest >/dev/null 2>&1
 }
 
 # OPS_PG_BIN (also honoured by PostgresBinaries) points at a custom installation.
@@ -55,6 +55,6 @@ if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-
 fi
 
 if ! has_tools "${PG_BIN}"; then
-  cannot_install "${PG_BIN} still lacks initdb, pg_ctl or pgbench after installing."
+  cannot_install "${PG_BIN} still lacks initdb, pg_ctl or pgbench (or pgbackrest is missing) after installing."
 fi
 echo "dependencies: ok"

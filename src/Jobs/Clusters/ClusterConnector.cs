@@ -7,6 +7,8 @@ public sealed class ClusterConnector(ClusterConnection connection, string? passw
 {
     public string DefaultDatabase => connection.Database;
 
+    public ClusterConnection Cluster => connection;
+
     public async Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken)
     {
         var npgsql = new NpgsqlConnection(connection.ToConnectionString(password, database, applicationName));

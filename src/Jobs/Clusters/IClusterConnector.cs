@@ -8,5 +8,8 @@ public interface IClusterConnector
     /// <summary>The cluster's default database.</summary>
     string DefaultDatabase { get; }
 
+    /// <summary>The cluster this connector opens connections to (never its password).</summary>
+    ClusterConnection Cluster { get; }
+
     Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken);
 }

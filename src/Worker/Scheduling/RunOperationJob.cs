@@ -83,7 +83,7 @@ public sealed class RunOperationJob(
             Operation = run.Operation,
             Parameters = run.Parameters,
             DryRun = run.DryRun,
-            Cluster = cluster.ToConnection(),
+            Cluster = cluster.ToConnection(run.Cluster),
         };
         try
         {

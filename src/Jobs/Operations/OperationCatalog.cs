@@ -1,4 +1,5 @@
 using StackGres.Ops.Jobs.Operations.Backup;
+using StackGres.Ops.Jobs.Operations.Restore;
 using StackGres.Ops.Jobs.Operations.Vacuum;
 
 namespace StackGres.Ops.Jobs.Operations;
@@ -12,7 +13,7 @@ public sealed class OperationCatalog
         _operations = operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>The catalog of everything implemented.</summary>
-    public static OperationCatalog CreateDefault() => new([new VacuumOperation(), new BackupOperation()]);
+    public static OperationCatalog CreateDefault() => new([new VacuumOperation(), new BackupOperation(), new RestoreOperation()]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;
 

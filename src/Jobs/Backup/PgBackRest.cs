@@ -23,9 +23,12 @@ public sealed class PgBackRest(string executable, string configPath, string stan
     public string ArchiveCommand => $"{ShellWord(executable)} --config={ShellWord(configPath)} --stanza={ShellWord(stanza)} archive-push %p";
 
     /// <summary>Runs one command; the result as it is, whatever the exit code.</summary>
-    public Task<ToolResult> RunAsync(string command, IEnumerable<string> options, CancellationToken cancellationToken)
+    public Task<ToolResult> RunAsync(string command, IEnumerable<string> options, CancellationToken cancellationToken,
+        params IReadOnlyList<string> commandArguments)
     {
-        string[] arguments = [$"--config={configPath}", $"--stanza={stanza}", .. options, command];
+        // repo-ls works on the repository as a whole and refuses --stanza; its path follows the command.
+        string[] scope = command == "repo-ls" ? [] : [$"--stanza={stanza}"];
+        string[] arguments = [$"--config={configPath}", .. scope, .. options, command, .. commandArguments];
         return owner.RunAsync(executable, arguments, cancellationToken);
     }
 
@@ -50,11 +53,14 @@ public sealed class PgBackRest(string executable, string configPath, string stan
                ?? throw new OperationFailedException($"pgbackrest info did not describe stanza '{stanza}'.");
     }
 
-    /// <summary>When the archived WAL segment <paramref name="segment"/> reached the repository (<c>repo-ls</c>), if it is there.</summary>
+    /// <summary>
+    /// By when the archived WAL segment <paramref name="segment"/> had reached the repository (<c>repo-ls</c>: its
+    /// file time, rounded up to the next whole second), if it is there.
+    /// </summary>
     public async Task<DateTimeOffset?> ArchivedAtAsync(string archiveId, string segment, CancellationToken cancellationToken)
     {
-        var result = await RunAsync("repo-ls",
-            ["--output=json", $"--filter=^{segment}", $"archive/{stanza}/{archiveId}/{segment[..16]}"], cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync("repo-ls", ["--output=json", $"--filter=^{segment}"], cancellationToken,
+            $"archive/{stanza}/{archiveId}/{segment[..16]}").ConfigureAwait(false);
         if (!result.Succeeded)
         {
             return null;
@@ -65,7 +71,8 @@ public sealed class PgBackRest(string executable, string configPath, string stan
         {
             if (entry.Value.TryGetProperty("time", out var time) && time.TryGetInt64(out var seconds))
             {
-                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+                // The repository keeps whole seconds: the segment arrived before the end of that second.
+                return DateTimeOffset.FromUnixTimeSeconds(seconds + 1);
             }
         }
 

@@ -11,7 +11,7 @@ namespace StackGres.Ops.Jobs.Operations.Restore;
 /// (command-line settings, which win over the copied configuration files); a cluster restored in place
 /// starts with its own configuration.
 /// </summary>
-public sealed class RestoredServer(string dataDirectory, string host, int port, string logFile, bool ownAddress, PgCtl pgctl,
+public sealed partial class RestoredServer(string dataDirectory, string host, int port, string logFile, bool ownAddress, PgCtl pgctl,
     IClusterConnector connector)
 {
     public const string NewInstanceLogName = "restore-server.log";
@@ -90,11 +90,13 @@ public sealed class RestoredServer(string dataDirectory, string host, int port, 
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var log = LogLines(fatalOnly: false).ToArray();
         return new ReachedPoint(
             reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+            log.Select(StoppedBefore).LastOrDefault(time => time is not null),
             reader.IsDBNull(1) ? null : reader.GetString(1),
             reader.GetInt32(2),
-            LogLines(fatalOnly: false).ToArray());
+            log);
     }
 
     /// <summary>The databases of the restored server that accept connections: proof that it answers.</summary>
@@ -129,6 +131,26 @@ public sealed class RestoredServer(string dataDirectory, string host, int port, 
         string[] markers = fatalOnly ? ["FATAL", "PANIC"] : RecoveryMarkers;
         return File.ReadLines(LogFile).Where(line => markers.Any(m => line.Contains(m, StringComparison.Ordinal))).TakeLast(20).ToArray();
     }
+
+    /// <summary>The commit time in "recovery stopping before commit of transaction N, time T", if the line says so.</summary>
+    private static DateTimeOffset? StoppedBefore(string line)
+    {
+        var match = StoppingBefore().Match(line);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var text = match.Groups[1].Value.Trim();
+        text = ShortOffset().IsMatch(text) ? text + ":00" : text;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"recovery stopping before (?:commit|abort) of transaction \d+, time (.+)$")]
+    private static partial System.Text.RegularExpressions.Regex StoppingBefore();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[+-]\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex ShortOffset();
 
     private static string ShellWord(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -11,7 +11,8 @@ using Xunit;
 namespace StackGres.Ops.Tests.Backup;
 
 /// <summary>Real backups and restores with pgBackRest against the history of <see cref="BackupScenarioFixture"/>.</summary>
-public sealed class PointInTimeRecoveryTests(BackupScenarioFixture fixture) : IClassFixture<BackupScenarioFixture>
+[Collection(BackupScenarioCollection.Name)]
+public sealed class PointInTimeRecoveryTests(BackupScenarioFixture fixture)
 {
     [Fact]
     public void Backup_ReportsLabelTypeSizesWalAndRange_AndSetsUpArchivingWithARestart()

@@ -38,16 +38,7 @@ public sealed class RestoreOperation : IOperation
         }
 
         LocalChecks(parameters, cluster, errors);
-        try
-        {
-            var pgbackrest = await PgBackRestSetup.PrepareAsync(cluster, cancellationToken).ConfigureAwait(false);
-            var catalog = await BackupCatalog.ReadAsync(pgbackrest, cancellationToken).ConfigureAwait(false);
-            RestoreTargetCheck.Check(parameters.Target, parameters.BackupSet, catalog, errors);
-        }
-        catch (OperationFailedException e)
-        {
-            errors.Add(e.Message);
-        }
+        await RestoreTargetCheck.CheckRepositoryAsync(cluster, parameters.Target, parameters.BackupSet, errors, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken)

@@ -8,6 +8,22 @@ namespace StackGres.Ops.Jobs.Operations.Restore;
 /// </summary>
 public static class RestoreTargetCheck
 {
+    /// <summary>The preflight of restore and restore-test: reads the repository (as the worker, on this machine) and checks the target.</summary>
+    public static async Task CheckRepositoryAsync(Clusters.ClusterConnection cluster, RestoreTarget target, string? backupSet,
+        List<string> errors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pgbackrest = await PgBackRestSetup.PrepareAsync(cluster, cancellationToken).ConfigureAwait(false);
+            var catalog = await BackupCatalog.ReadAsync(pgbackrest, cancellationToken).ConfigureAwait(false);
+            Check(target, backupSet, catalog, errors);
+        }
+        catch (OperationFailedException e)
+        {
+            errors.Add(e.Message);
+        }
+    }
+
     public static void Check(RestoreTarget target, string? backupSet, BackupCatalog catalog, List<string> errors)
     {
         if (!catalog.StanzaExists)

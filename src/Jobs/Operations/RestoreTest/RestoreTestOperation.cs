@@ -35,16 +35,7 @@ public sealed class RestoreTestOperation : IOperation
             return;
         }
 
-        try
-        {
-            var pgbackrest = await PgBackRestSetup.PrepareAsync(connector.Cluster, cancellationToken).ConfigureAwait(false);
-            var catalog = await BackupCatalog.ReadAsync(pgbackrest, cancellationToken).ConfigureAwait(false);
-            RestoreTargetCheck.Check(RestoreTarget.Latest, parameters.BackupSet, catalog, errors);
-        }
-        catch (OperationFailedException e)
-        {
-            errors.Add(e.Message);
-        }
+        await RestoreTargetCheck.CheckRepositoryAsync(connector.Cluster, RestoreTarget.Latest, parameters.BackupSet, errors, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken)

@@ -57,11 +57,15 @@ run_op backup '{"type":"full","configureArchiving":true}' >/dev/null
 CONF=$ROOT/conf/pgbackrest.conf
 PGBR=(pgbackrest "--config=$CONF" --stanza=bench)
 
-t0=$(now); line=$(run_op backup '{"type":"full"}'); t1=$(now)
-op_backup=$(python3 -c "print($t1-$t0)")
-op_inner=$(echo "$line" | field "r['backupDurationMs']/1000")
-t0=$(now); (cd / && "${AS[@]}" "${PGBR[@]}" "--pg1-socket-path=$DATA" backup --type=full); t1=$(now)
-hand_backup=$(python3 -c "print($t1-$t0)")
+# Alternate the two twice (hand first), so that page cache and neighbours weigh on both alike; keep the best of each.
+hand_backup=999999; op_backup=999999; op_inner=999999
+for round in 1 2; do
+  t0=$(now); (cd / && "${AS[@]}" "${PGBR[@]}" "--pg1-socket-path=$DATA" backup --type=full 2>/dev/null); t1=$(now)
+  hand_backup=$(python3 -c "print(min($hand_backup, $t1-$t0))")
+  t0=$(now); line=$(run_op backup '{"type":"full"}'); t1=$(now)
+  op_backup=$(python3 -c "print(min($op_backup, $t1-$t0))")
+  op_inner=$(python3 -c "print(min($op_inner, $(echo "$line" | field "r['backupDurationMs']/1000")))")
+done
 
 "${AS[@]}" mkdir -m 700 "$ROOT/hand-restore"
 t0=$(now); (cd / && "${AS[@]}" "${PGBR[@]}" restore "--pg1-path=$ROOT/hand-restore" --type=immediate --target-action=promote --archive-mode=off); t1=$(now)

@@ -11,6 +11,9 @@ public sealed class ClusterConnector(ClusterConnection connection, string? passw
 
     public string? Password => password;
 
+    public IClusterConnector ForServer(string host, int port) =>
+        new ClusterConnector(connection with { Host = host, Port = port }, password, applicationName);
+
     public async Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken)
     {
         var npgsql = new NpgsqlConnection(connection.ToConnectionString(password, database, applicationName));

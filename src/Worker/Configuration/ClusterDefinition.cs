@@ -28,12 +28,27 @@ public sealed class ClusterDefinition
     /// <summary>Path of a file holding the password (trailing newline ignored).</summary>
     public string? PasswordFile { get; set; }
 
-    public ClusterConnection ToConnection() => new()
+    /// <summary>The primary's data directory, for operations that run on its machine (backup, restore).</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The pg_ctl that may restart the primary (archive_mode needs a restart); none: never restarted.</summary>
+    public string? PgCtl { get; set; }
+
+    /// <summary>The primary's Unix socket directory for pgBackRest; default: its first unix_socket_directories.</summary>
+    public string? SocketDirectory { get; set; }
+
+    /// <summary>The pgBackRest repository and retention; null: no backups.</summary>
+    public BackupRepository? Backup { get; set; }
+
+    public ClusterConnection ToConnection(string? name = null) => new()
     {
+        Name = name,
         Host = Host,
         Port = Port,
         Username = Username,
         Database = Database,
         SslMode = SslMode,
+        Local = DataDirectory is null ? null : new LocalServer { DataDirectory = DataDirectory, PgCtl = PgCtl, SocketDirectory = SocketDirectory },
+        Backup = Backup,
     };
 }

@@ -51,6 +51,13 @@ public sealed partial class ClustersOptionsValidator(IConfiguration? configurati
             {
                 (failures ??= []).Add(problem);
             }
+
+            var backupFailures = new List<string>();
+            BackupSettingsValidator.Validate(key, cluster, backupFailures);
+            if (backupFailures.Count > 0)
+            {
+                (failures ??= []).AddRange(backupFailures);
+            }
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

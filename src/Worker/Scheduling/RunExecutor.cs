@@ -166,7 +166,7 @@ public sealed class RunExecutor(
             Operation = run.Operation,
             Parameters = run.Parameters,
             DryRun = run.DryRun,
-            Cluster = cluster.ToConnection(),
+            Cluster = cluster.ToConnection(run.Cluster),
         };
         try
         {

@@ -45,7 +45,7 @@ public sealed class OpsApiClient : IDisposable
     public async Task<RunView> SubmitRunAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var content = JsonContent.Create(submission, options: CliJson.Options);
-        return CliJson.Read<RunView>(await SendAsync(HttpMethod.Post, "api/v1/runs", content, cancellationToken));
+        return CliJson.Read<RunView>(await SendAsync(HttpMethod.Post, "api/v1/runs", content, cancellationToken, recordTrigger: true));
     }
 
     public Task<JsonElement> GetRunJsonAsync(Guid id, CancellationToken cancellationToken) =>
@@ -83,11 +83,13 @@ public sealed class OpsApiClient : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
+        bool recordTrigger = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (method == HttpMethod.Post)
+        if (recordTrigger)
         {
+            // The run is recorded as started from the CLI.
             request.Headers.Add(TriggerHeader, CliTrigger);
         }
 

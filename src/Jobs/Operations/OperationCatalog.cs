@@ -1,3 +1,4 @@
+using StackGres.Ops.Jobs.Operations.LogReport;
 using StackGres.Ops.Jobs.Operations.Vacuum;
 
 namespace StackGres.Ops.Jobs.Operations;
@@ -11,7 +12,7 @@ public sealed class OperationCatalog
         _operations = operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>The catalog of everything implemented.</summary>
-    public static OperationCatalog CreateDefault() => new([new VacuumOperation()]);
+    public static OperationCatalog CreateDefault() => new([new VacuumOperation(), new LogReportOperation()]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;
 

@@ -16,6 +16,7 @@ public static class RunsApi
         runs.MapGet("/", ListAsync);
         runs.MapGet("/{id:guid}", GetAsync);
         runs.MapGet("/{id:guid}/logs", GetLogsAsync);
+        runs.MapGet("/{id:guid}/report", RunReport.GetAsync);
         runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(OpsAuthentication.AdminPolicy);
         return api;
     }

@@ -15,6 +15,7 @@ REQUIRED=(
   "${PG_BIN}/pgbench:postgresql-client-${PG_MAJOR}"
   "/usr/share/zoneinfo/Europe/Madrid:tzdata"
   "/usr/bin/chromium:chromium"
+  "/usr/bin/pgbadger:pgbadger"
 )
 
 missing=()

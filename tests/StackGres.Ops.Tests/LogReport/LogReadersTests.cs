@@ -77,6 +77,7 @@ public sealed class LogReadersTests
 
         Assert.Equal("csvlog", report.Input.Files[0].Format);
         Assert.Equal("select \"Name\" from t where x = ?;", Assert.Single(report.Queries.ByCount).Query);
+        Assert.Contains("select \"Name\"   from t", report.Queries.ByCount[0].Example!.Query, StringComparison.Ordinal);
         var error = Assert.Single(report.Errors.Groups);
         Assert.Equal("42P01", error.SqlState);
         Assert.Equal("select * from nope", error.Statement);

@@ -120,7 +120,10 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
 
     private ReadOnlySpan<byte> Field(ReadOnlySpan<byte> record, int index) => record[_fields[index]];
 
-    /// <summary>Copies a field, turning doubled quotes back into one.</summary>
+    /// <summary>
+    /// Copies a field, turning doubled quotes back into one and, as pgBadger does with csvlog, runs of
+    /// line breaks into one space (so that both tools normalize multi-line statements alike).
+    /// </summary>
     private void Copy(ReadOnlySpan<byte> record, int index, TextBuffer target, int count = int.MaxValue)
     {
         target.Clear();
@@ -130,17 +133,46 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
         }
 
         var value = record[_fields[index]];
+        var multiLine = value.IndexOfAny((byte)'\n', (byte)'\r') >= 0;
         while (true)
         {
             var quote = value.IndexOf("\"\""u8);
             if (quote < 0)
             {
                 target.Append(value);
-                return;
+                break;
             }
 
             target.Append(value[..(quote + 1)]);
             value = value[(quote + 2)..];
+        }
+
+        if (multiLine)
+        {
+            FoldLineBreaks(target);
+        }
+    }
+
+    private static void FoldLineBreaks(TextBuffer text)
+    {
+        var bytes = text.Span.ToArray();
+        text.Clear();
+        var inBreak = false;
+        foreach (var c in bytes)
+        {
+            if (c is (byte)'\n' or (byte)'\r')
+            {
+                if (!inBreak)
+                {
+                    text.Append((byte)' ');
+                }
+
+                inBreak = true;
+                continue;
+            }
+
+            inBreak = false;
+            text.Append(c);
         }
     }
 

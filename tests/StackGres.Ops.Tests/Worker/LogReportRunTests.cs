@@ -10,11 +10,12 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>log-report runs through the API and from a maintenance window, executed by the real job runner; the report served as HTML or JSON.</summary>
-[Collection(PostgresCollection.Name)]
+/// <remarks>On a server of their own (<see cref="LogReportWorkerCollection"/>): the workers' connections stay off the shared one.</remarks>
+[Collection(LogReportWorkerCollection.Name)]
 public sealed class LogReportRunTests(PostgresFixture fixture)
 {
     [Fact]
-    public async Task Report_IsServedAsHtmlOrJson_AfterALogReportRun()
+    public async Task Report_IsServedAsHtmlOrJson_AfterALogReportRun_AndBadRunsSayWhy()
     {
         var ct = TestContext.Current.CancellationToken;
         using var logs = new TempLogDirectory();
@@ -48,13 +49,13 @@ public sealed class LogReportRunTests(PostgresFixture fixture)
         var page = await html.Content.ReadAsStringAsync(ct);
         Assert.Contains("PostgreSQL log report", page, StringComparison.Ordinal);
         Assert.Contains("<svg", page, StringComparison.Ordinal);
+
+        await FailsWithAClearReason_WhenTheLogDirectoryIsMissing(worker, ct);
+        await Answers400_WhenThePrefixHasAnUnknownEscape(worker, ct);
     }
 
-    [Fact]
-    public async Task Run_FailsWithAClearReason_WhenTheLogDirectoryIsMissing()
+    private static async Task FailsWithAClearReason_WhenTheLogDirectoryIsMissing(WorkerFactory worker, CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
         var missing = Path.Combine(Path.GetTempPath(), "stackgres-ops-no-logs-" + Guid.NewGuid().ToString("N"));
 
         var id = (await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation = "log-report", parameters = new { logDirectory = missing } }))
@@ -68,12 +69,8 @@ public sealed class LogReportRunTests(PostgresFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, report.StatusCode);
     }
 
-    [Fact]
-    public async Task PostRun_Answers400_WhenThePrefixHasAnUnknownEscape()
+    private static async Task Answers400_WhenThePrefixHasAnUnknownEscape(WorkerFactory worker, CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
-
         using var response = await worker.PostRunRawAsync(JsonSerializer.Serialize(new
         {
             cluster = WorkerFactory.ClusterName,

@@ -36,20 +36,7 @@ internal sealed class LogTimestamp
         }
 
         seconds = _cachedDaySeconds + hour * 3600L + minute * 60L + second;
-        var position = 19;
-        if (position < text.Length && text[position] == '.')
-        {
-            position++;
-            var scale = 100;
-            while (position < text.Length && (uint)(text[position] - '0') <= 9)
-            {
-                millisecond += (text[position] - '0') * scale;
-                scale /= 10;
-                position++;
-            }
-        }
-
-        consumed = position;
+        consumed = Fraction(text, 19, out millisecond);
         return true;
     }
 
@@ -72,6 +59,19 @@ internal sealed class LogTimestamp
             return false;
         }
 
+        consumed = Fraction(text, position, out millisecond);
+        seconds = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerSecond + value;
+        return true;
+    }
+
+    public static DateTime ToDateTime(long seconds) => new(seconds * TimeSpan.TicksPerSecond, DateTimeKind.Unspecified);
+
+    public static long FromDateTime(DateTime time) => time.Ticks / TimeSpan.TicksPerSecond;
+
+    /// <summary>An optional ".fff" at <paramref name="position"/>, in milliseconds; returns where it ends.</summary>
+    private static int Fraction(ReadOnlySpan<byte> text, int position, out int millisecond)
+    {
+        millisecond = 0;
         if (position < text.Length && text[position] == '.')
         {
             position++;
@@ -84,14 +84,8 @@ internal sealed class LogTimestamp
             }
         }
 
-        consumed = position;
-        seconds = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerSecond + value;
-        return true;
+        return position;
     }
-
-    public static DateTime ToDateTime(long seconds) => new(seconds * TimeSpan.TicksPerSecond, DateTimeKind.Unspecified);
-
-    public static long FromDateTime(DateTime time) => time.Ticks / TimeSpan.TicksPerSecond;
 
     private static bool Digits(ReadOnlySpan<byte> text, int start, int count, out int value)
     {

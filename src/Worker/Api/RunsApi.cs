@@ -29,6 +29,8 @@ public static class RunsApi
             .Produces<RunRecord>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapGet("/{id:guid}/report", RunReport.GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -1,9 +1,11 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Options;
 using StackGres.Ops.Tests.Kubernetes.StandIn;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
+using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Execution;
 
 namespace StackGres.Ops.Tests.Kubernetes;
 
@@ -35,7 +37,9 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
 
     public static async Task<KubernetesWorkerBed> StartAsync()
     {
-        var standIn = await KubernetesStandIn.StartAsync(_ => RunnerStartInfo());
+        // The image's command, played by the job runner built beside the tests.
+        var runner = new RunnerLocator(Options.Create(new ExecutorOptions()));
+        var standIn = await KubernetesStandIn.StartAsync(_ => runner.CreateStartInfo());
         return new KubernetesWorkerBed(standIn, Directory.CreateTempSubdirectory("sgops-k8s-").FullName);
     }
 
@@ -74,19 +78,5 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
                 StringData = new Dictionary<string, string> { ["password"] = password },
             }, Namespace, cancellationToken: cancellationToken);
         }
-    }
-
-    /// <summary>The image's command, played by the job runner built beside the tests.</summary>
-    private static ProcessStartInfo RunnerStartInfo()
-    {
-        var appHost = Path.Combine(AppContext.BaseDirectory, "StackGres.Ops.Jobs");
-        if (File.Exists(appHost))
-        {
-            return new ProcessStartInfo(appHost);
-        }
-
-        var info = new ProcessStartInfo("dotnet");
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StackGres.Ops.Jobs.dll"));
-        return info;
     }
 }

@@ -16,8 +16,10 @@ REQUIRED=(
   "${PG_BIN}/pg_ctl:postgresql-${PG_MAJOR}"
   "${PG_BIN}/pgbench:postgresql-client-${PG_MAJOR}"
   "${PG_BIN}/pg_repack:postgresql-${PG_MAJOR}-repack"
+  "/usr/bin/pgbackrest:pgbackrest"
   "/usr/share/zoneinfo/Europe/Madrid:tzdata"
   "/usr/bin/chromium:chromium"
+  "/usr/bin/pgbadger:pgbadger"
 )
 if [[ "${1:-}" == "--aot" ]]; then
   REQUIRED+=("/usr/bin/clang:clang" "/usr/include/zlib.h:zlib1g-dev")

@@ -96,19 +96,24 @@ async Task ScaleAsync()
 {
     const int clusters = 10_000;
     await server.CreateDatabaseAsync("storage_scale", CancellationToken.None);
-    var settings = new StringBuilder();
-    settings.Append("{\"Ops\":{\"Clusters\":{");
+    // The inventory as one JSON file (Ops:InventoryFile), the windows in appsettings.
+    var inventory = new StringBuilder();
+    inventory.Append("{\"Clusters\":{");
     for (var i = 1; i <= clusters; i++)
     {
-        settings.Append(CultureInfo.InvariantCulture, $"{(i > 1 ? "," : string.Empty)}\"c{i:D5}\":{{\"Host\":\"10.0.{i / 250}.{i % 250}\",\"Database\":\"app\",\"Labels\":{{\"env\":\"prod\"}},\"PasswordEnv\":\"BENCH_PGPASSWORD\"}}");
+        inventory.Append(CultureInfo.InvariantCulture, $"{(i > 1 ? "," : string.Empty)}\"c{i:D5}\":{{\"Host\":\"10.0.{i / 250}.{i % 250}\",\"Database\":\"app\",\"Labels\":{{\"env\":\"prod\"}},\"PasswordEnv\":\"BENCH_PGPASSWORD\"}}");
     }
 
-    settings.Append("},\"Windows\":{");
+    inventory.Append("}}");
+    var directory = Path.Combine(root, "scale");
+    Directory.CreateDirectory(directory);
+    var inventoryPath = Path.Combine(directory, "inventory.json");
+    await File.WriteAllTextAsync(inventoryPath, inventory.ToString());
+    var settings = new StringBuilder();
+    settings.Append(CultureInfo.InvariantCulture, $"{{\"Ops\":{{\"InventoryFile\":\"{inventoryPath}\",\"Windows\":{{");
     settings.Append("\"nightly\":{\"Cron\":\"0 2 * * *\",\"Duration\":\"02:00:00\",\"TimeZone\":\"Europe/Madrid\",\"ClusterSelector\":{\"env\":\"prod\"},\"Operations\":[{\"Operation\":\"vacuum\",\"Parameters\":{\"analyze\":true}}]},");
     settings.Append("\"weekly\":{\"Cron\":\"0 5 * * 0\",\"Duration\":\"03:00:00\",\"TimeZone\":\"Europe/Madrid\",\"ClusterSelector\":{\"env\":\"prod\"},\"Operations\":[{\"Operation\":\"vacuum\",\"Parameters\":{\"freeze\":true}}]}");
     settings.Append("}}}");
-    var directory = Path.Combine(root, "scale");
-    Directory.CreateDirectory(directory);
     await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.Bench.json"), settings.ToString());
 
     var environment = BaseEnvironment("storage_scale");

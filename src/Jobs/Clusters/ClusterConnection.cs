@@ -8,6 +8,9 @@ namespace StackGres.Ops.Jobs.Clusters;
 /// </summary>
 public sealed record ClusterConnection
 {
+    /// <summary>The cluster's name in the worker's inventory (messages, confirmations, default stanza).</summary>
+    public string? Name { get; init; }
+
     public required string Host { get; init; }
     public int Port { get; init; } = 5432;
     public required string Username { get; init; }
@@ -16,6 +19,12 @@ public sealed record ClusterConnection
     public string Database { get; init; } = "postgres";
 
     public SslMode SslMode { get; init; } = SslMode.Prefer;
+
+    /// <summary>The primary's files, when the runner runs on its machine (backup, restore); null otherwise.</summary>
+    public LocalServer? Local { get; init; }
+
+    /// <summary>The cluster's pgBackRest repository; null when backups are not configured.</summary>
+    public BackupRepository? Backup { get; init; }
 
     /// <summary>Builds an Npgsql connection string for one database of the cluster.</summary>
     public string ToConnectionString(string? password, string? database = null, string? applicationName = null)

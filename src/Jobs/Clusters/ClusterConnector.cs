@@ -12,6 +12,7 @@ namespace StackGres.Ops.Jobs.Clusters;
 public sealed class ClusterConnector(ClusterConnection connection, string? password, string applicationName) : IClusterConnector, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ClusterConnector> _others = new();
 
     public string DefaultDatabase => connection.Database;
 
@@ -19,11 +20,24 @@ public sealed class ClusterConnector(ClusterConnection connection, string? passw
 
     public string? Password => password;
 
+    /// <summary>A connector to another server with the same credentials; disposed with this one.</summary>
+    public IClusterConnector ForServer(string host, int port)
+    {
+        var other = new ClusterConnector(connection with { Host = host, Port = port }, password, applicationName);
+        _others.Enqueue(other);
+        return other;
+    }
+
     public async Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken) =>
         await _sources.GetOrAdd(database ?? connection.Database, CreateSource).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
+        while (_others.TryDequeue(out var other))
+        {
+            await other.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var source in _sources.Values)
         {
             await source.DisposeAsync().ConfigureAwait(false);

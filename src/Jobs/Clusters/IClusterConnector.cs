@@ -15,4 +15,7 @@ public interface IClusterConnector
     string? Password { get; }
 
     Task<NpgsqlConnection> OpenAsync(string? database, CancellationToken cancellationToken);
+
+    /// <summary>A connector to another server with this cluster's credentials (e.g. a restored copy of it).</summary>
+    IClusterConnector ForServer(string host, int port);
 }

@@ -1,5 +1,9 @@
 using StackGres.Ops.Jobs.Operations.Reindex;
 using StackGres.Ops.Jobs.Operations.Repack;
+using StackGres.Ops.Jobs.Operations.Backup;
+using StackGres.Ops.Jobs.Operations.Restore;
+using StackGres.Ops.Jobs.Operations.RestoreTest;
+using StackGres.Ops.Jobs.Operations.LogReport;
 using StackGres.Ops.Jobs.Operations.Vacuum;
 
 namespace StackGres.Ops.Jobs.Operations;
@@ -13,7 +17,12 @@ public sealed class OperationCatalog
         _operations = operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>The catalog of everything implemented.</summary>
-    public static OperationCatalog CreateDefault() => new([new VacuumOperation(), new ReindexOperation(), new RepackOperation()]);
+    public static OperationCatalog CreateDefault() => new(
+    [
+        new VacuumOperation(), new ReindexOperation(), new RepackOperation(),
+        new BackupOperation(), new RestoreOperation(), new RestoreTestOperation(),
+        new LogReportOperation(),
+    ]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;
 

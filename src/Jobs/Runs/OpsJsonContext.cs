@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using StackGres.Ops.Jobs.Operations.Backup;
+using StackGres.Ops.Jobs.Operations.LogReport.Report;
 using StackGres.Ops.Jobs.Operations.Reindex;
 using StackGres.Ops.Jobs.Operations.Repack;
+using StackGres.Ops.Jobs.Operations.Restore;
+using StackGres.Ops.Jobs.Operations.RestoreTest;
 using StackGres.Ops.Jobs.Operations.Vacuum;
 using StackGres.Ops.Jobs.Runner;
 
@@ -19,4 +23,8 @@ namespace StackGres.Ops.Jobs.Runs;
 [JsonSerializable(typeof(VacuumResult))]
 [JsonSerializable(typeof(ReindexResult))]
 [JsonSerializable(typeof(RepackResult))]
+[JsonSerializable(typeof(BackupResult))]
+[JsonSerializable(typeof(RestoreResult))]
+[JsonSerializable(typeof(RestoreTestResult))]
+[JsonSerializable(typeof(LogReportDocument))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;

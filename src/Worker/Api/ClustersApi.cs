@@ -1,3 +1,5 @@
+using StackGres.Ops.Jobs.Backup;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Scheduling.Windows;
@@ -14,6 +16,8 @@ public static class ClustersApi
         var clusters = api.MapGroup("/clusters").WithTags("Clusters");
         clusters.MapGet("/", List).Produces<IEnumerable<ClusterDescription>>();
         clusters.MapGet("/{name}", Get).Produces<ClusterDescription>().ProducesProblem(StatusCodes.Status404NotFound);
+        clusters.MapGet("/{name}/backups", ListBackupsAsync).Produces<ClusterBackups>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
@@ -28,6 +32,36 @@ public static class ClustersApi
             var next = windows.ForCluster(name).Select(w => nextByWindow[w.Name]).Where(o => o is not null).MinBy(o => o!.OpensAt);
             return Describe(name, cluster, windows, next is null ? [] : [next]);
         }));
+    }
+
+    /// <summary>
+    /// The cluster's backups as pgBackRest knows them now: the worker runs <c>pgbackrest info</c> (and
+    /// <c>repo-ls</c> for the newest archived WAL) against the repository itself, so the list shows sets made by
+    /// hand too, never shows expired ones, and needs no run history.
+    /// </summary>
+    private static async Task<IResult> ListBackupsAsync(string name, ClusterInventory inventory, CancellationToken cancellationToken)
+    {
+        if (!inventory.TryGet(name, out var cluster))
+        {
+            return Problems.NotFound($"There is no cluster '{name}'. Known clusters: {string.Join(", ", inventory.Names)}.");
+        }
+
+        var connection = cluster.ToConnection(name);
+        if (connection.Backup is null)
+        {
+            return Problems.NotFound($"Cluster '{name}' has no backup repository configured (Ops:Clusters:{name}:Backup).");
+        }
+
+        try
+        {
+            var pgbackrest = await PgBackRestSetup.PrepareAsync(connection, cancellationToken);
+            var catalog = await BackupCatalog.ReadAsync(pgbackrest, cancellationToken);
+            return TypedResults.Ok(new ClusterBackups(name, catalog.Stanza, catalog.Status, catalog.StanzaExists, catalog.Backups, catalog.Range));
+        }
+        catch (OperationFailedException e)
+        {
+            return Problems.RepositoryUnavailable(e.Message);
+        }
     }
 
     private static IResult Get(string name, ClusterInventory inventory, WindowCatalog windows, TimeProvider clock) =>

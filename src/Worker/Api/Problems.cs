@@ -16,6 +16,9 @@ public static class Problems
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
 
+    public static IResult RepositoryUnavailable(string detail) =>
+        TypedResults.Problem(title: "Backup repository unavailable", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+
     public static IResult Unavailable(string detail) =>
         TypedResults.Problem(title: "Cluster unavailable", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -22,6 +22,6 @@ public sealed class ClusterInventory(IOptions<ClustersOptions> options)
         return cluster.PasswordFile is { } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : null;
     }
 
-    public static ClusterConnector CreateConnector(ClusterDefinition cluster, string applicationName) =>
-        new ClusterConnector(cluster.ToConnection(), ReadPassword(cluster), applicationName);
+    public static ClusterConnector CreateConnector(ClusterDefinition cluster, string applicationName, string? name = null) =>
+        new ClusterConnector(cluster.ToConnection(name), ReadPassword(cluster), applicationName);
 }

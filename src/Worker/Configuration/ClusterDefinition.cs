@@ -15,6 +15,10 @@ public sealed class ClusterDefinition
     public string Database { get; set; } = "postgres";
     public SslMode SslMode { get; set; } = SslMode.Prefer;
 
+    /// <summary>Where the definition came from, for messages; null for <c>Ops:Clusters</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal string? Origin { get; set; }
+
     /// <summary>Labels that maintenance windows select clusters by.</summary>
     public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
 
@@ -24,12 +28,36 @@ public sealed class ClusterDefinition
     /// <summary>Path of a file holding the password (trailing newline ignored).</summary>
     public string? PasswordFile { get; set; }
 
-    public ClusterConnection ToConnection() => new()
+    /// <summary>
+    /// The Secret key holding the password, for the Kubernetes executor: the Job gets it as a
+    /// secretKeyRef, never as a value. The worker itself still reads PasswordEnv or PasswordFile.
+    /// </summary>
+    public SecretKeyReference? PasswordSecret { get; set; }
+
+    /// <summary>The namespace the Kubernetes executor creates this cluster's Jobs in; default: the executor's.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>The primary's data directory, for operations that run on its machine (backup, restore).</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The pg_ctl that may restart the primary (archive_mode needs a restart); none: never restarted.</summary>
+    public string? PgCtl { get; set; }
+
+    /// <summary>The primary's Unix socket directory for pgBackRest; default: its first unix_socket_directories.</summary>
+    public string? SocketDirectory { get; set; }
+
+    /// <summary>The pgBackRest repository and retention; null: no backups.</summary>
+    public BackupRepository? Backup { get; set; }
+
+    public ClusterConnection ToConnection(string? name = null) => new()
     {
+        Name = name,
         Host = Host,
         Port = Port,
         Username = Username,
         Database = Database,
         SslMode = SslMode,
+        Local = DataDirectory is null ? null : new LocalServer { DataDirectory = DataDirectory, PgCtl = PgCtl, SocketDirectory = SocketDirectory },
+        Backup = Backup,
     };
 }

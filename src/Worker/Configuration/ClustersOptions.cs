@@ -9,4 +9,7 @@ public sealed class ClustersOptions : Dictionary<string, ClusterDefinition>
         : base(StringComparer.Ordinal)
     {
     }
+
+    /// <summary>Clusters named both in <c>Ops:Clusters</c> and in the inventory file.</summary>
+    internal List<string> Duplicates { get; } = [];
 }

@@ -4,14 +4,24 @@ using Microsoft.Extensions.Options;
 namespace StackGres.Ops.Worker.Configuration;
 
 /// <summary>Reports every problem of the cluster inventory at once, each naming its configuration key.</summary>
-public sealed partial class ClustersOptionsValidator : IValidateOptions<ClustersOptions>
+public sealed partial class ClustersOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<ClustersOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClustersOptions options)
     {
         List<string>? failures = null;
+        if (configuration?[InventoryFile.ConfigurationKey] is { Length: > 0 } path && InventoryFile.TryRead(path, out var fileProblem) is null)
+        {
+            (failures ??= []).Add(fileProblem!);
+        }
+
+        foreach (var duplicate in options.Duplicates)
+        {
+            (failures ??= []).Add($"{InventoryFile.ConfigurationKey}: cluster '{duplicate}' is also defined in {ClustersOptions.SectionName}; define it once.");
+        }
+
         foreach (var (clusterName, cluster) in options)
         {
-            var key = $"{ClustersOptions.SectionName}:{clusterName}";
+            var key = cluster.Origin ?? $"{ClustersOptions.SectionName}:{clusterName}";
             if (!ClusterName().IsMatch(clusterName))
             {
                 (failures ??= []).Add($"{key}: a cluster name must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit.");
@@ -40,6 +50,13 @@ public sealed partial class ClustersOptionsValidator : IValidateOptions<Clusters
             if (PasswordProblem(key, cluster) is { } problem)
             {
                 (failures ??= []).Add(problem);
+            }
+
+            var backupFailures = new List<string>();
+            BackupSettingsValidator.Validate(key, cluster, backupFailures);
+            if (backupFailures.Count > 0)
+            {
+                (failures ??= []).AddRange(backupFailures);
             }
         }
 

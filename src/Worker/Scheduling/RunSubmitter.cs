@@ -99,7 +99,7 @@ public sealed class RunSubmitter(
 
         try
         {
-            await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/preflight");
+            await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/preflight", submission.Cluster);
             await operation.PreflightAsync(values, connector, errors, cancellationToken);
         }
         catch (NpgsqlException e) when (IsUnreachable(e))

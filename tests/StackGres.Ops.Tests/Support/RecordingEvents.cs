@@ -17,4 +17,9 @@ public sealed class RecordingEvents : IOperationEvents
     void IOperationEvents.Progress(RunProgress progress) => Progress.Enqueue(progress);
 
     public string AllLogs => string.Join("\n", Logs.Select(l => $"{l.Level}: {l.Message}"));
+
+    /// <summary>The log messages alone, as text lines (level first).</summary>
+    public IEnumerable<string> Lines => Logs.Select(l => $"{l.Level}: {l.Message}");
+
+    public string Text => AllLogs;
 }

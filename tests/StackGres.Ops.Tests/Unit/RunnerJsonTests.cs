@@ -11,9 +11,11 @@ namespace StackGres.Ops.Tests.Unit;
 /// <summary>The runner's JSON goes through generated code (what a Native AOT runner can serialize), in the same dialect as before.</summary>
 public sealed class RunnerJsonTests
 {
+    /// <summary>The operations' result types: every public *Result of an operation's namespace, and the log report.</summary>
     public static TheoryData<Type> ResultTypes => new(typeof(IOperation).Assembly.GetTypes()
         .Where(t => t.IsPublic && t.Namespace?.StartsWith("StackGres.Ops.Jobs.Operations.", StringComparison.Ordinal) == true
                     && t.Name.EndsWith("Result", StringComparison.Ordinal))
+        .Append(typeof(StackGres.Ops.Jobs.Operations.LogReport.Report.LogReportDocument))
         .OrderBy(t => t.FullName, StringComparer.Ordinal));
 
     [Theory]

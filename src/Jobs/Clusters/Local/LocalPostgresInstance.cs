@@ -266,7 +266,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
         }
     }
 
-    private static bool IsPrivileged() =>
+    internal static bool IsPrivileged() =>
         !OperatingSystem.IsWindows()
         && (Environment.IsPrivilegedProcess || string.Equals(Environment.UserName, "root", StringComparison.Ordinal));
 
@@ -283,7 +283,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
         }
     }
 
-    private static string FindSystemProgram(string name)
+    internal static string FindSystemProgram(string name)
     {
         foreach (var directory in new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" })
         {

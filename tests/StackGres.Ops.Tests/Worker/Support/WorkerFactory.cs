@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackGres.Ops.Tests.Support;
@@ -26,6 +27,11 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
 {
     public const string ClusterName = "demo";
     private static readonly string[] TerminalStatuses = ["succeeded", "failed", "cancelled", "skipped"];
+
+    // Hangfire keeps its storage in a static (JobStorage.Current) that every host sets while it starts and reads
+    // back into its own container: two workers starting at once (tests of other collections run in parallel)
+    // could each end up with the other's storage, and a run enqueued there is never picked up.
+    private static readonly Lock StartGate = new();
 
     private WorkerFactory(string storageConnectionString, string clusterConnectionString, string password, string token)
     {
@@ -161,6 +167,17 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
 
             Assert.True(DateTime.UtcNow < deadline, $"Run {id} did not become {status} within {timeout}; last seen: {run}");
             await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (StartGate)
+        {
+            var host = base.CreateHost(builder);
+            // Resolve the storage now, inside the gate, in case nothing did during start-up.
+            host.Services.GetService<Hangfire.JobStorage>();
+            return host;
         }
     }
 

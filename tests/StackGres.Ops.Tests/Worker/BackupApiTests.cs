@@ -26,11 +26,7 @@ public sealed class BackupApiTests(PostgresFixture fixture)
         Assert.False(before.GetProperty("stanzaExists").GetBoolean());
         Assert.Equal(0, before.GetProperty("backups").GetArrayLength());
 
-        var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "backup", parameters = new { type = "full", configureArchiving = true } }))
-            .GetProperty("id").GetGuid();
-        var run = await worker.WaitForRunAsync(id, BackupTimeout);
-        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
-        var result = run.GetProperty("result");
+        var result = await worker.RunToSuccessAsync("backup", new { type = "full", configureArchiving = true }, BackupTimeout);
         Assert.Equal("reloaded", result.GetProperty("archiving").GetString());
         var made = result.GetProperty("backup");
 

@@ -26,14 +26,14 @@ public sealed class InPlaceRestoreTests(PostgresFixture fixture)
         // it back): the run must report only what its own recovery wrote.
         var wrongPassword = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Password = "wrong" }.ConnectionString;
         await Assert.ThrowsAsync<PostgresException>(() => Db.OpenAsync(wrongPassword));
-        var full = await RunAsync(worker, "backup", new { type = "full", configureArchiving = true });
+        var full = await worker.RunToSuccessAsync("backup", new { type = "full", configureArchiving = true }, RunTimeout);
         // Two commands: in one batch, both statements would share a transaction that commits after the restore point.
         await Db.ExecuteAsync(cluster.ConnectionString, "INSERT INTO kept SELECT 2, g FROM generate_series(1, 1000) g");
         await Db.ExecuteAsync(cluster.ConnectionString, "SELECT pg_create_restore_point('before-damage')");
         await Db.ExecuteAsync(cluster.ConnectionString, "DROP TABLE kept; CREATE TABLE made_after_the_target (id int)");
         await cluster.SwitchAndArchiveAsync(ct);
 
-        var result = await RunAsync(worker, "restore", new { targetName = "before-damage", overwrite = true, confirmCluster = "demo" });
+        var result = await worker.RunToSuccessAsync("restore", new { targetName = "before-damage", overwrite = true, confirmCluster = "demo" }, RunTimeout);
 
         Assert.True(result.GetProperty("overwrite").GetBoolean());
         var instance = result.GetProperty("instance");
@@ -54,16 +54,8 @@ public sealed class InPlaceRestoreTests(PostgresFixture fixture)
         await Db.ExecuteAsync(cluster.ConnectionString, "INSERT INTO kept VALUES (3, 1)");
 
         // And its WAL archiving works on the new timeline: the next backup passes pgbackrest check and builds on the full.
-        var next = await RunAsync(worker, "backup", new { type = "incr" });
+        var next = await worker.RunToSuccessAsync("backup", new { type = "incr" }, RunTimeout);
         Assert.Equal("unchanged", next.GetProperty("archiving").GetString());
         Assert.Equal(full.GetProperty("backup").GetProperty("label").GetString(), next.GetProperty("backup").GetProperty("prior").GetString());
-    }
-
-    private static async Task<System.Text.Json.JsonElement> RunAsync(WorkerFactory worker, string operation, object parameters)
-    {
-        var id = (await worker.SubmitAsync(new { cluster = "demo", operation, parameters })).GetProperty("id").GetGuid();
-        var run = await worker.WaitForRunAsync(id, RunTimeout);
-        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
-        return run.GetProperty("result");
     }
 }

@@ -17,6 +17,7 @@ REQUIRED=(
   "/usr/bin/pgbackrest:pgbackrest"
   "/usr/share/zoneinfo/Europe/Madrid:tzdata"
   "/usr/bin/chromium:chromium"
+  "/usr/bin/pgbadger:pgbadger"
 )
 
 missing=()

@@ -3,6 +3,7 @@ using StackGres.Ops.Jobs.Operations.Repack;
 using StackGres.Ops.Jobs.Operations.Backup;
 using StackGres.Ops.Jobs.Operations.Restore;
 using StackGres.Ops.Jobs.Operations.RestoreTest;
+using StackGres.Ops.Jobs.Operations.LogReport;
 using StackGres.Ops.Jobs.Operations.Vacuum;
 
 namespace StackGres.Ops.Jobs.Operations;
@@ -20,6 +21,7 @@ public sealed class OperationCatalog
     [
         new VacuumOperation(), new ReindexOperation(), new RepackOperation(),
         new BackupOperation(), new RestoreOperation(), new RestoreTestOperation(),
+        new LogReportOperation(),
     ]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using StackGres.Ops.Jobs.Operations;
+using StackGres.Ops.Jobs.Operations.LogReport;
 using StackGres.Ops.Jobs.Runs;
 
 namespace StackGres.Ops.Jobs.Runner;
@@ -20,6 +21,17 @@ public static class RunnerProgram
                 $"StackGres.Ops job runner. Reads the run request (JSON) from ${RunRequest.EnvironmentVariable} and the " +
                 $"cluster password from ${RunRequest.PasswordVariable}; writes JSON-line events to standard output.").ConfigureAwait(false);
             return RunnerExitCodes.Succeeded;
+        }
+
+        if (args.Length > 0 && args[0] == LogReportCommand.Verb)
+        {
+            using var cancel = new CancellationTokenSource();
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            });
+            return await LogReportCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);
         }
 
         var events = new RunnerEventWriter(Console.Out);

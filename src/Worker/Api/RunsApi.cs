@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
@@ -8,6 +9,11 @@ namespace StackGres.Ops.Worker.Api;
 public static class RunsApi
 {
     public const int MaxPageSize = 500;
+
+    /// <summary>Who submits: <c>api</c> (the default) or <c>cli</c>. Windows and the dashboard do not come through here.</summary>
+    public const string TriggerHeader = "X-Ops-Trigger";
+
+    private static readonly string[] HeaderTriggers = ["api", "cli"];
 
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
@@ -23,12 +29,25 @@ public static class RunsApi
             .Produces<RunRecord>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapGet("/{id:guid}/report", RunReport.GetAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmitter submitter, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmitter submitter,
+        [FromHeader(Name = TriggerHeader)] string? trigger, CancellationToken cancellationToken)
     {
-        var (submission, errors) = await RunRequestReader.ReadAsync(request, "api", cancellationToken);
+        if (string.IsNullOrEmpty(trigger))
+        {
+            trigger = HeaderTriggers[0];
+        }
+        else if (!HeaderTriggers.Contains(trigger, StringComparer.Ordinal))
+        {
+            return Problems.BadRequest("Invalid run request",
+                [$"Header '{TriggerHeader}' must be one of {string.Join(", ", HeaderTriggers)} (got '{trigger}')."]);
+        }
+
+        var (submission, errors) = await RunRequestReader.ReadAsync(request, trigger, cancellationToken);
         if (submission is null)
         {
             return Problems.BadRequest("Invalid run request", errors);

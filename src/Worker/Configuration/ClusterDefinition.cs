@@ -28,6 +28,15 @@ public sealed class ClusterDefinition
     /// <summary>Path of a file holding the password (trailing newline ignored).</summary>
     public string? PasswordFile { get; set; }
 
+    /// <summary>
+    /// The Secret key holding the password, for the Kubernetes executor: the Job gets it as a
+    /// secretKeyRef, never as a value. The worker itself still reads PasswordEnv or PasswordFile.
+    /// </summary>
+    public SecretKeyReference? PasswordSecret { get; set; }
+
+    /// <summary>The namespace the Kubernetes executor creates this cluster's Jobs in; default: the executor's.</summary>
+    public string? Namespace { get; set; }
+
     /// <summary>The primary's data directory, for operations that run on its machine (backup, restore).</summary>
     public string? DataDirectory { get; set; }
 

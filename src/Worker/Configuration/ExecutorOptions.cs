@@ -5,7 +5,7 @@ public sealed class ExecutorOptions
 {
     public const string SectionName = "Ops:Executor";
 
-    /// <summary>Local: the job runner as a child process of the worker.</summary>
+    /// <summary>Local: the job runner as a child process of the worker; Kubernetes: one Job per run.</summary>
     public ExecutorKind Kind { get; set; } = ExecutorKind.Local;
 
     /// <summary>Path of the job runner (its executable or its .dll). Default: the one shipped beside the worker.</summary>
@@ -16,4 +16,7 @@ public sealed class ExecutorOptions
 
     /// <summary>How often a running run checks whether someone asked to cancel it.</summary>
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The Kubernetes executor's settings: <c>Ops:Executor:Kubernetes:*</c>.</summary>
+    public KubernetesExecutorOptions Kubernetes { get; set; } = new();
 }

@@ -27,6 +27,85 @@ public sealed class ExecutorOptionsValidator : IValidateOptions<ExecutorOptions>
             (failures ??= []).Add($"{ExecutorOptions.SectionName}:RunnerPath names '{path}', which does not exist.");
         }
 
+        if (options.Kind == ExecutorKind.Kubernetes)
+        {
+            foreach (var failure in KubernetesFailures(options.Kubernetes))
+            {
+                (failures ??= []).Add(failure);
+            }
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> KubernetesFailures(KubernetesExecutorOptions options)
+    {
+        var section = KubernetesExecutorOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.Image))
+        {
+            yield return $"{section}:Image is required with Kind Kubernetes: the job-runner image, pinned by tag or digest.";
+        }
+
+        if (options.Command.Count == 0)
+        {
+            yield return $"{section}:Command must name the job runner in the image.";
+        }
+
+        if (options.TtlAfterFinished < TimeSpan.Zero)
+        {
+            yield return $"{section}:TtlAfterFinished must not be negative (got {options.TtlAfterFinished}).";
+        }
+
+        if (options.MaxRunDuration is { } max && max <= TimeSpan.Zero)
+        {
+            yield return $"{section}:MaxRunDuration must be positive (got {max}).";
+        }
+
+        foreach (var (name, quantity) in options.Requests.Concat(options.Limits))
+        {
+            if (!IsQuantity(quantity))
+            {
+                yield return $"{section}: resource {name} has '{quantity}', which is not a Kubernetes quantity (e.g. 100m, 256Mi).";
+            }
+        }
+
+        string? connection = null;
+        if (options.Kubeconfig is { } path && !File.Exists(path))
+        {
+            connection = $"{section}:Kubeconfig names '{path}', which does not exist.";
+        }
+        else if (options.Kubeconfig is null && !k8s.KubernetesClientConfiguration.IsInCluster())
+        {
+            connection = $"The worker is not running in a Kubernetes cluster: set {section}:Kubeconfig.";
+        }
+        else
+        {
+            try
+            {
+                _ = Execution.Kubernetes.KubernetesConnection.BuildConfiguration(options);
+            }
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or k8s.Exceptions.KubernetesClientException or IOException or UnauthorizedAccessException)
+            {
+                connection = $"The Kubernetes connection cannot be configured: {e.Message}";
+            }
+        }
+
+        if (connection is not null)
+        {
+            yield return connection;
+        }
+    }
+
+    private static bool IsQuantity(string text)
+    {
+        try
+        {
+            _ = new k8s.Models.ResourceQuantity(text).ToDecimal();
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }

@@ -4,4 +4,14 @@ using StackGres.Ops.Worker.Configuration;
 namespace StackGres.Ops.Worker.Execution;
 
 /// <summary>What an executor needs: the runner's request and where the cluster's password lives.</summary>
-public sealed record ExecutionRequest(RunRequest Run, ClusterDefinition Cluster);
+public sealed record ExecutionRequest(RunRequest Run, ClusterDefinition Cluster)
+{
+    /// <summary>When the run's window closes; null: no window.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>
+    /// Fires when the worker stops without anyone asking the run to stop. An executor whose runner
+    /// lives outside the worker (a Job) leaves it running and detaches; the next worker re-attaches.
+    /// </summary>
+    public CancellationToken WorkerStopping { get; init; }
+}

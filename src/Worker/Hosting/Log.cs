@@ -85,4 +85,18 @@ internal static partial class Log
     [LoggerMessage(EventId = OpsEventIds.WindowsSynchronized, Level = LogLevel.Information,
         Message = "Maintenance windows synchronized: {Count} recurring job(s)")]
     public static partial void WindowsSynchronized(ILogger logger, int count);
+
+    [LoggerMessage(EventId = OpsEventIds.KubernetesJobStarted, Level = LogLevel.Information,
+        Message = "Job {Namespace}/{Job} runs the run (adopted: {Adopted})")]
+    public static partial void KubernetesJobStarted(ILogger logger, string @namespace, string job, bool adopted);
+
+    [LoggerMessage(EventId = OpsEventIds.KubernetesJobDetached, Level = LogLevel.Warning,
+        Message = "Worker stopping: Job {Namespace}/{Job} left running for the next worker")]
+    public static partial void KubernetesJobDetached(ILogger logger, string @namespace, string job);
+
+    [LoggerMessage(EventId = OpsEventIds.KubernetesJobDeleted, Level = LogLevel.Information, Message = "Job {Namespace}/{Job} deleted")]
+    public static partial void KubernetesJobDeleted(ILogger logger, string @namespace, string job);
+
+    [LoggerMessage(EventId = OpsEventIds.KubernetesJobEnded, Level = LogLevel.Information, Message = "Job {Namespace}/{Job} ended: run {Status}")]
+    public static partial void KubernetesJobEnded(ILogger logger, string @namespace, string job, string status);
 }

@@ -26,6 +26,10 @@ public static class OpsEventIds
     public const int ExecutorFailed = 3004;
     public const int BackendsCancelled = 3005;
     public const int BackendCancelFailed = 3006;
+    public const int KubernetesJobStarted = 3100;
+    public const int KubernetesJobDetached = 3101;
+    public const int KubernetesJobDeleted = 3102;
+    public const int KubernetesJobEnded = 3103;
 
     public const int AuthenticationFailed = 4000;
 }

@@ -12,6 +12,7 @@ using StackGres.Ops.Worker.Api;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Execution;
+using StackGres.Ops.Worker.Execution.Kubernetes;
 using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
@@ -49,7 +50,13 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<ClusterInventory>();
         builder.Services.AddSingleton<RunnerLocator>();
         builder.Services.AddSingleton<BackendCanceller>();
-        builder.Services.AddSingleton<IOperationExecutor, LocalProcessExecutor>();
+        builder.Services.AddSingleton<LocalProcessExecutor>();
+        builder.Services.AddSingleton<KubernetesConnection>();
+        builder.Services.AddSingleton<KubernetesJobExecutor>();
+        builder.Services.AddSingleton<IOperationExecutor>(services =>
+            services.GetRequiredService<IOptions<ExecutorOptions>>().Value.Kind == ExecutorKind.Kubernetes
+                ? services.GetRequiredService<KubernetesJobExecutor>()
+                : services.GetRequiredService<LocalProcessExecutor>());
         builder.Services.AddScoped<RunSubmitter>();
         builder.Services.AddSingleton<ClusterSlots>();
         builder.Services.AddSingleton<OpsMetrics>();

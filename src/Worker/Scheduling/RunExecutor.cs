@@ -168,10 +168,13 @@ public sealed class RunExecutor(
             DryRun = run.DryRun,
             Cluster = cluster.ToConnection(run.Cluster),
         };
+        ExecutionOutcome? outcome = null;
         try
         {
             var recorder = new RunEventRecorder(run.Id, store, logger);
-            return await executor.ExecuteAsync(new ExecutionRequest(request, cluster), recorder, runCancellation.Token);
+            var execution = new ExecutionRequest(request, cluster) { Deadline = run.DeadlineAt, WorkerStopping = cancellationToken };
+            outcome = await executor.ExecuteAsync(execution, recorder, runCancellation.Token);
+            return outcome;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -182,7 +185,11 @@ public sealed class RunExecutor(
         {
             await watcherStop.CancelAsync();
             await watcher;
-            await backendCanceller.CancelAsync(run.Id, cluster, CancellationToken.None);
+            // A runner left running for the next worker keeps its backends.
+            if (outcome is not { LeftRunning: true })
+            {
+                await backendCanceller.CancelAsync(run.Id, cluster, CancellationToken.None);
+            }
         }
     }
 

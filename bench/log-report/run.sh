@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Log analysis benchmark: generates a PostgreSQL log of at least $TARGET_MB MB in the three formats
+# at once (pgbench with log_min_duration_statement=0, connections, checkpoints, lock waits, temp
+# files and autovacuum logged, plus failing statements), then times StackGres.Ops' log-report
+# against pgBadger on the same files: ours on one core (taskset + --jobs 1) and on two, pgBadger
+# single process and -j 2. Prints seconds, MB/s, the ratio and the peak RSS of each run.
+#
+# Usage: bench/log-report/run.sh [--keep]   (logs go to $BENCH_DIR, default /tmp/stackgres-ops-log-bench;
+#        they are generated once and reused; --keep leaves them there afterwards)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TARGET_MB=${TARGET_MB:-310}
+BENCH_DIR=${BENCH_DIR:-/tmp/stackgres-ops-log-bench}
+PREFIX='%t [%p]: user=%u,db=%d,app=%a,client=%h '
+PG_BIN=${OPS_PG_BIN:-/usr/lib/postgresql/15/bin}
+KEEP=${1:-}
+RUN_AS=()
+[[ "$(id -u)" -eq 0 ]] && RUN_AS=(runuser -u postgres --)
+
+scripts/install-deps.sh >/dev/null
+command -v pgbadger >/dev/null || { echo "pgbadger is missing (apt-get install pgbadger)"; exit 1; }
+dotnet build src/Jobs/StackGres.Ops.Jobs.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+OURS=(dotnet src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll log-report)
+
+generate() {
+  local data="$BENCH_DIR/data" port=55499
+  rm -rf "$BENCH_DIR"; mkdir -p "$data"; chmod 755 "$BENCH_DIR"
+  [[ ${#RUN_AS[@]} -gt 0 ]] && chown postgres "$BENCH_DIR" "$data"
+  "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$data" -A trust -U postgres --no-sync >/dev/null
+  cat >> "$data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$BENCH_DIR'
+fsync = off
+synchronous_commit = off
+logging_collector = on
+log_destination = 'stderr,csvlog,jsonlog'
+log_directory = 'log'
+log_filename = 'postgresql.log'
+log_rotation_size = 0
+log_rotation_age = 0
+log_min_duration_statement = 0
+log_connections = on
+log_disconnections = on
+log_checkpoints = on
+log_lock_waits = on
+log_temp_files = 0
+log_autovacuum_min_duration = 0
+deadlock_timeout = '50ms'
+checkpoint_timeout = '30s'
+autovacuum_naptime = '5s'
+log_line_prefix = '$PREFIX'
+CONF
+  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$data" -l "$BENCH_DIR/server.log" -w start >/dev/null
+  export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
+  pgbench -i -s 5 -q postgres >/dev/null 2>&1
+  local log="$data/log/postgresql.log"
+  while [[ $(( $(stat -c %s "$log") / 1048576 )) -lt $TARGET_MB ]]; do
+    for mode in simple prepared extended; do
+      pgbench -c 4 -j 2 -T 10 -M "$mode" postgres >/dev/null 2>&1 || true
+      psql -q -c "select 1/0" postgres >/dev/null 2>&1 || true
+      psql -q -c "select * from no_such_table where id in (1, 2, 3)" postgres >/dev/null 2>&1 || true
+      psql -q -c "set work_mem = '64kB'; select count(*) from (select * from pgbench_accounts order by abalance) s" postgres >/dev/null 2>&1 || true
+      psql -q -c "begin; lock pgbench_branches; select pg_sleep(0.2); commit" postgres >/dev/null 2>&1 &
+      sleep 0.05; psql -q -c "update pgbench_branches set bbalance = bbalance where bid = 1" postgres >/dev/null 2>&1; wait
+    done
+    echo "  generated $(( $(stat -c %s "$log") / 1048576 )) MB of stderr log"
+  done
+  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$data" -w stop >/dev/null
+  mkdir -p "$BENCH_DIR/logs"
+  cp "$data/log/postgresql.log" "$data/log/postgresql.csv" "$data/log/postgresql.json" "$BENCH_DIR/logs/"
+  rm -rf "$data"
+}
+
+if [[ ! -f "$BENCH_DIR/logs/postgresql.json" ]]; then
+  echo "generating logs in $BENCH_DIR (pgbench, scale 5, 4 clients) ..."
+  generate
+fi
+
+# One timed run: prints "seconds rss_mb".
+timed() {
+  local out; out=$(mktemp)
+  /usr/bin/time -v "$@" >/dev/null 2>"$out" || { cat "$out"; rm -f "$out"; return 1; }
+  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
+              /Maximum resident set size/ { rss = $2 / 1024 }
+              END { printf "%.2f %.0f\n", s, rss }' "$out"
+  rm -f "$out"
+}
+
+printf "%-8s %8s | %-28s | %-28s | %-28s | %-28s | %s\n" format MB "ours, 1 core" "ours, 2 cores" "pgBadger" "pgBadger -j 2" "ratio 1 core / 2 cores"
+for format in stderr csv json; do
+  case $format in
+    stderr) file="$BENCH_DIR/logs/postgresql.log"; ours_args=(--format stderr --prefix "$PREFIX"); pgb_args=(-f stderr --prefix "$PREFIX") ;;
+    csv) file="$BENCH_DIR/logs/postgresql.csv"; ours_args=(--format csv); pgb_args=(-f csv) ;;
+    json) file="$BENCH_DIR/logs/postgresql.json"; ours_args=(--format json); pgb_args=(-f jsonlog) ;;
+  esac
+  mb=$(( $(stat -c %s "$file") / 1048576 ))
+  cat "$file" >/dev/null  # page cache: every tool reads from memory
+  read -r o1 r1 < <(timed taskset -c 0 "${OURS[@]}" "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-report.json "$file")
+  read -r o2 r2 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 2 --out /tmp/stackgres-ops-bench-report.json "$file")
+  pid_dir=$(mktemp -d)
+  read -r p1 q1 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 1 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
+  read -r p2 q2 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 2 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
+  rmdir "$pid_dir"
+  cell() { awk -v s="$1" -v mb="$mb" -v r="$2" 'BEGIN { printf "%7.2f s %7.1f MB/s %5d MB", s, mb / s, r }'; }
+  ratio=$(awk -v a="$o1" -v b="$p1" -v c="$o2" -v d="$p2" 'BEGIN { printf "%.0fx / %.0fx", b / a, d / c }')
+  printf "%-8s %8d | %s | %s | %s | %s | %s\n" "$format" "$mb" "$(cell "$o1" "$r1")" "$(cell "$o2" "$r2")" "$(cell "$p1" "$q1")" "$(cell "$p2" "$q2")" "$ratio"
+done
+rm -f /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json
+[[ "$KEEP" == "--keep" ]] || rm -rf "$BENCH_DIR"

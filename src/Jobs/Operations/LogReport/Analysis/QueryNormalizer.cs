@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace StackGres.Ops.Jobs.Operations.LogReport.Analysis;
+
+/// <summary>
+/// Turns a query into its normalized form the way pgBadger does (so that both tools group queries
+/// alike): comments dropped, case folded outside double-quoted names, string and number literals and
+/// $n parameters replaced by '?', IN lists collapsed to "in (...)", white space folded. Each step of
+/// pgBadger's normalize_query is one pass over bytes here; no regex on the hot path. Not thread safe:
+/// one normalizer per reader thread.
+/// </summary>
+internal sealed partial class QueryNormalizer
+{
+    private byte[] _a = new byte[4096];
+    private byte[] _b = new byte[4096];
+    private readonly List<Range> _values = new(16);
+
+    /// <summary>
+    /// Normalizes <paramref name="query"/>. <paramref name="detail"/> is the DETAIL of the entry: when it is a
+    /// bind parameter list, parameters are replaced by their values first, as pgBadger does before normalizing.
+    /// The result stays valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
+    {
+        Ensure(query.Length * 2 + 64);
+        var length = Prepare(query, detail);
+        length = Pass(length, RemoveBlockComments, _a.AsSpan(0, length).IndexOf("/*"u8) >= 0);
+        length = Pass(length, LowerOutsideNames, true);
+        length = Pass(length, RemoveEscapedQuotes, _a.AsSpan(0, length).IndexOf("\\'"u8) >= 0);
+        length = Pass(length, ReplaceStrings, true);
+        length = Pass(length, RemoveLineComments, _a.AsSpan(0, length).IndexOf("--"u8) >= 0);
+        length = Pass(length, FoldWhiteSpace, true);
+        length = Pass(length, RemoveLeadingBegin, StartsWithBegin(_a.AsSpan(0, length)));
+        length = Pass(length, ReplaceEqualsNull, _a.AsSpan(0, length).IndexOf("null"u8) >= 0);
+        length = Pass(length, ReplaceNumbersAndParameters, true);
+        length = Pass(length, CollapseInLists, _a.AsSpan(0, length).IndexOf("in"u8) >= 0);
+        length = NormalizeCursors(length);
+        return Finish(_a.AsSpan(0, length));
+    }
+
+    public string NormalizeToString(string query, string detail = "") =>
+        Encoding.UTF8.GetString(Normalize(Encoding.UTF8.GetBytes(query), Encoding.UTF8.GetBytes(detail)));
+
+    private delegate int Step(ReadOnlySpan<byte> source, Span<byte> target);
+
+    private int Pass(int length, Step step, bool needed)
+    {
+        if (!needed)
+        {
+            return length;
+        }
+
+        if (_b.Length < length * 2 + 16)
+        {
+            _b = new byte[length * 2 + 16];
+        }
+
+        var written = step(_a.AsSpan(0, length), _b);
+        (_a, _b) = (_b, _a);
+        return written;
+    }
+
+    private void Reserve(int size)
+    {
+        if (_a.Length < size)
+        {
+            Array.Resize(ref _a, Math.Max(size, _a.Length * 2));
+        }
+    }
+
+    private void Ensure(int size)
+    {
+        if (_a.Length < size)
+        {
+            _a = new byte[size];
+            _b = new byte[size];
+        }
+    }
+
+    /// <summary>Bind values in place of $n (pgBadger's store_queries), trimmed, with one closing semicolon; into _a.</summary>
+    private int Prepare(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
+    {
+        query = TrimStart(query);
+        var end = query.Length;
+        while (end > 0 && (IsSpace(query[end - 1]) || query[end - 1] == ';'))
+        {
+            end--;
+        }
+
+        query = query[..end];
+        ParseParameterValues(detail);
+        var written = 0;
+        for (var i = 0; i < query.Length; i++)
+        {
+            var c = query[i];
+            if (c == '$' && i + 1 < query.Length && IsDigit(query[i + 1]))
+            {
+                var j = i + 1;
+                var number = 0;
+                while (j < query.Length && IsDigit(query[j]))
+                {
+                    number = Math.Min(number * 10 + (query[j] - '0'), 1_000_000);
+                    j++;
+                }
+
+                // pgBadger puts the n-th value in place of $n, or nothing when there is no such value.
+                if (number >= 1 && number <= _values.Count)
+                {
+                    var value = detail[_values[number - 1]];
+                    Reserve(written + value.Length + query.Length - i + 1);
+                    value.CopyTo(_a.AsSpan(written));
+                    written += value.Length;
+                }
+
+                i = j - 1;
+                continue;
+            }
+
+            Reserve(written + query.Length - i + 1);
+            _a[written++] = c;
+        }
+
+        _a[written++] = (byte)';';
+        return written;
+    }
+
+    /// <summary>"parameters: $1 = '5', $2 = 'x'": the values, each up to the next comma as pgBadger reads them.</summary>
+    private bool ParseParameterValues(ReadOnlySpan<byte> detail)
+    {
+        _values.Clear();
+        var start = detail.IndexOf("parameters: "u8);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        var i = start;
+        var text = detail;
+        while (i < text.Length)
+        {
+            var dollar = text[i..].IndexOf((byte)'$');
+            if (dollar < 0)
+            {
+                break;
+            }
+
+            i += dollar + 1;
+            var digits = i;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == digits || i + 3 > text.Length || !IsSpace(text[i]) || text[i + 1] != '=' || !IsSpace(text[i + 2]))
+            {
+                continue;
+            }
+
+            i += 3;
+            var comma = text[i..].IndexOf((byte)',');
+            var valueEnd = comma < 0 ? text.Length : i + comma;
+            _values.Add(new Range(i, valueEnd));
+            i = valueEnd;
+        }
+
+        return _values.Count > 0;
+    }
+
+    private static bool StartsWithBegin(ReadOnlySpan<byte> text)
+    {
+        var trimmed = TrimStart(text);
+        return trimmed.StartsWith("begin"u8);
+    }
+
+    internal static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or 0x0B;
+
+    internal static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
+
+    internal static bool IsWordByte(byte c) => c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'_';
+
+    private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> text)
+    {
+        var start = 0;
+        while (start < text.Length && IsSpace(text[start]))
+        {
+            start++;
+        }
+
+        return text[start..];
+    }
+}

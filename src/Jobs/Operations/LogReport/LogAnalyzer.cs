@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using StackGres.Ops.Jobs.Operations.LogReport.Analysis;
+using StackGres.Ops.Jobs.Operations.LogReport.Input;
+using StackGres.Ops.Jobs.Operations.LogReport.Parsing;
+using StackGres.Ops.Jobs.Operations.LogReport.Report;
+
+namespace StackGres.Ops.Jobs.Operations.LogReport;
+
+/// <summary>
+/// Reads PostgreSQL logs (stderr with any prefix, csvlog, jsonlog; plain or gzip) and builds the
+/// report. Large files are split at message boundaries and read by several threads, each folding
+/// into its own aggregator; the aggregators are merged at the end.
+/// </summary>
+public static class LogAnalyzer
+{
+    public static LogReportDocument Analyze(IReadOnlyList<string> paths, LogReportSettings settings, Action<LogProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        var warnings = new List<string>();
+        var (files, prefix) = LogInputResolver.Resolve(paths, settings, warnings);
+        var options = new AggregatorOptions(
+            settings.From is { } from ? LogTimestamp.FromDateTime(from) : long.MinValue,
+            settings.To is { } to ? LogTimestamp.FromDateTime(to) : long.MaxValue,
+            Math.Max(1, (long)settings.Bucket.TotalSeconds),
+            Math.Max(1, settings.Top));
+        var chunks = ChunkPlanner.Plan(files, prefix, Math.Max(1 << 20, settings.ChunkSize));
+        var threads = Math.Clamp(settings.Jobs, 1, Math.Max(1, chunks.Count));
+        var counters = files.Select(_ => new ReadCounters()).ToArray();
+        var total = files.Sum(f => f.Size);
+        long read = 0;
+        long reported = 0;
+        LogAggregator? merged = null;
+        var gate = new Lock();
+
+        Parallel.ForEach(
+            chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            () => new LogAggregator(options),
+            (chunk, _, aggregator) =>
+            {
+                var reader = CreateReader(chunk.File.Format, prefix, aggregator);
+                ChunkReader.Read(chunk, reader, bytes =>
+                {
+                    var now = Interlocked.Add(ref read, bytes);
+                    var last = Interlocked.Read(ref reported);
+                    if (progress is not null && now - last >= total / 20 && Interlocked.CompareExchange(ref reported, now, last) == last)
+                    {
+                        progress(new LogProgress(now, total, files.Count));
+                    }
+                }, cancellationToken);
+                aggregator.Complete();
+                if (!chunk.IsLast && reader.Counters.Warnings.Count > 0)
+                {
+                    // A chunk that is not the end of its file always "ends without a line break".
+                    reader.Counters.Warnings.Clear();
+                }
+
+                lock (gate)
+                {
+                    counters[chunk.FileIndex].Merge(reader.Counters);
+                }
+
+                return aggregator;
+            },
+            aggregator =>
+            {
+                lock (gate)
+                {
+                    if (merged is null)
+                    {
+                        merged = aggregator;
+                    }
+                    else
+                    {
+                        merged.Merge(aggregator);
+                    }
+                }
+            });
+
+        progress?.Invoke(new LogProgress(total, total, files.Count));
+        merged ??= new LogAggregator(options);
+        var reportFiles = files.Select((f, i) => new ReportFile
+        {
+            Path = f.Path,
+            Format = LogInputResolver.Name(f.Format),
+            Bytes = f.Size,
+            Compressed = f.Compressed,
+            Lines = counters[i].Lines,
+            Entries = counters[i].Entries,
+            SkippedLines = counters[i].SkippedLines,
+            SkippedExamples = counters[i].SkippedSamples,
+            Warnings = counters[i].Warnings.Distinct(StringComparer.Ordinal).ToList(),
+        }).ToList();
+        var entries = counters.Sum(c => c.Entries);
+        var skipped = counters.Sum(c => c.SkippedLines);
+        foreach (var file in reportFiles.Where(f => f.SkippedLines > 0))
+        {
+            warnings.Add($"{file.Path}: {file.SkippedLines} of {file.Lines} line(s) could not be read and were skipped" +
+                         (file.SkippedExamples.Count > 0 ? $" (first: {file.SkippedExamples[0]})" : string.Empty) + ".");
+        }
+
+        warnings.AddRange(reportFiles.SelectMany(f => f.Warnings.Select(w => $"{f.Path}: {w}.")));
+        if (entries == 0)
+        {
+            throw new LogInputException(
+                $"No log entry could be read from {string.Join(", ", files.Select(f => f.Path))}. {string.Join(" ", warnings)}".Trim());
+        }
+
+        var input = new ReportInput
+        {
+            Files = reportFiles,
+            Prefix = prefix?.Text,
+            From = settings.From,
+            To = settings.To,
+            Bytes = total,
+            Lines = counters.Sum(c => c.Lines),
+            Entries = entries,
+            SkippedLines = skipped,
+            FilteredOutEntries = merged.FilteredOut,
+            Warnings = warnings,
+            Threads = threads,
+            ElapsedMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+        };
+        return ReportBuilder.Build(merged, input, DateTimeOffset.UtcNow);
+    }
+
+    private static ILogReader CreateReader(LogFormat format, LogLinePrefix? prefix, LogAggregator aggregator) => format switch
+    {
+        LogFormat.Csv => new CsvLogReader(aggregator),
+        LogFormat.Json => new JsonLogReader(aggregator),
+        _ => new StderrReader(prefix ?? throw new LogInputException("A stderr log needs its log_line_prefix."), aggregator),
+    };
+}

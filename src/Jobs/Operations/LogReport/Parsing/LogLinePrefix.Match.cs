@@ -1,0 +1,313 @@
+namespace StackGres.Ops.Jobs.Operations.LogReport.Parsing;
+
+/// <summary>Matching a line against the prefix: a small backtracking matcher over bytes, no regex, no allocation.</summary>
+public sealed partial class LogLinePrefix
+{
+    private const int MaxSegments = 64;
+
+    /// <summary>
+    /// Matches the prefix and the severity ("LOG:  ") at the start of <paramref name="line"/>. On success
+    /// the prefix fields are written to <paramref name="entry"/> and <paramref name="messageStart"/> is where the message begins.
+    /// </summary>
+    internal bool TryMatch(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, out Severity severity, out int messageStart)
+    {
+        if (TryMatch(_full, line, entry, clock, out severity, out messageStart))
+        {
+            return true;
+        }
+
+        return _session is not null && TryMatch(_session, line, entry, clock, out severity, out messageStart);
+    }
+
+    private static bool TryMatch(PrefixSegment[] segments, ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock,
+        out Severity severity, out int messageStart)
+    {
+        Span<Range> captures = stackalloc Range[Math.Min(segments.Length, MaxSegments)];
+        severity = Severity.Unknown;
+        messageStart = 0;
+        if (segments.Length > MaxSegments || !Walk(segments, 0, line, 0, captures, clock, ref severity, ref messageStart))
+        {
+            return false;
+        }
+
+        return Apply(segments, line, captures, entry, clock);
+    }
+
+    private static bool Walk(PrefixSegment[] segments, int index, ReadOnlySpan<byte> line, int position, Span<Range> captures,
+        LogTimestamp clock, ref Severity severity, ref int messageStart)
+    {
+        if (index == segments.Length)
+        {
+            return TryTail(line, position, out severity, out messageStart);
+        }
+
+        var segment = segments[index];
+        var rest = line[position..];
+        switch (segment.Field)
+        {
+            case PrefixField.Literal:
+                return rest.StartsWith(segment.Literal) &&
+                       Walk(segments, index + 1, line, position + segment.Literal.Length, captures, clock, ref severity, ref messageStart);
+            case PrefixField.Timestamp or PrefixField.TimestampMs or PrefixField.SessionStart:
+                {
+                    if (!clock.TryParse(rest, out _, out _, out var length) ||
+                        (segment.Field == PrefixField.TimestampMs && (length < 21 || rest[19] != '.')))
+                    {
+                        return false;
+                    }
+
+                    var zone = ZoneLength(rest[length..]);
+                    if (zone > 0)
+                    {
+                        captures[index] = new Range(position, position + length);
+                        if (Walk(segments, index + 1, line, position + length + zone, captures, clock, ref severity, ref messageStart))
+                        {
+                            return true;
+                        }
+                    }
+
+                    captures[index] = new Range(position, position + length);
+                    return Walk(segments, index + 1, line, position + length, captures, clock, ref severity, ref messageStart);
+                }
+
+            default:
+                if (segment.IsLazy)
+                {
+                    return WalkLazy(segments, index, line, position, captures, clock, ref severity, ref messageStart);
+                }
+
+                var max = ClassLength(segment.Field, rest);
+                var min = segment.Field is PrefixField.Pid or PrefixField.LineNumber or PrefixField.Epoch or PrefixField.SqlState or PrefixField.QueryId
+                    ? 1
+                    : 0;
+                for (var length = max; length >= min; length--)
+                {
+                    captures[index] = new Range(position, position + length);
+                    if (Walk(segments, index + 1, line, position + length, captures, clock, ref severity, ref messageStart))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
+    private static bool WalkLazy(PrefixSegment[] segments, int index, ReadOnlySpan<byte> line, int position, Span<Range> captures,
+        LogTimestamp clock, ref Severity severity, ref int messageStart)
+    {
+        var next = index + 1 < segments.Length ? segments[index + 1] : null;
+        var end = position;
+        while (end <= line.Length)
+        {
+            if (next is { Field: PrefixField.Literal })
+            {
+                var found = line[end..].IndexOf(next.Literal);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                end += found;
+            }
+
+            captures[index] = new Range(position, end);
+            if (Walk(segments, index + 1, line, end, captures, clock, ref severity, ref messageStart))
+            {
+                return true;
+            }
+
+            end++;
+        }
+
+        return false;
+    }
+
+    /// <summary>After the prefix: optional blanks, the severity and its colon, blanks, and in verbose mode the SQLSTATE.</summary>
+    private static bool TryTail(ReadOnlySpan<byte> line, int position, out Severity severity, out int messageStart)
+    {
+        severity = Severity.Unknown;
+        messageStart = 0;
+        while (position < line.Length && line[position] is (byte)' ' or (byte)'\t')
+        {
+            position++;
+        }
+
+        var start = position;
+        while (position < line.Length && (char.IsAsciiLetterUpper((char)line[position]) || char.IsAsciiDigit((char)line[position])))
+        {
+            position++;
+        }
+
+        if (position == start || position >= line.Length || line[position] != ':')
+        {
+            return false;
+        }
+
+        severity = SeverityNames.Parse(line[start..position]);
+        if (severity == Severity.Unknown)
+        {
+            return false;
+        }
+
+        position++;
+        while (position < line.Length && line[position] is (byte)' ' or (byte)'\t')
+        {
+            position++;
+        }
+
+        messageStart = position;
+        return true;
+    }
+
+    private static int ZoneLength(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < 4 || text[0] != ' ')
+        {
+            return 0;
+        }
+
+        var length = 0;
+        while (length < 6 && length + 1 < text.Length && text[length + 1] is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'-')
+        {
+            length++;
+        }
+
+        return length >= 3 ? length + 1 : 0;
+    }
+
+    private static int ClassLength(PrefixField field, ReadOnlySpan<byte> text)
+    {
+        var length = 0;
+        if (field == PrefixField.QueryId && text.Length > 0 && text[0] == '-')
+        {
+            length = 1;
+        }
+
+        while (length < text.Length && InClass(field, text[length]))
+        {
+            length++;
+        }
+
+        return length;
+    }
+
+    private static bool InClass(PrefixField field, byte c) => field switch
+    {
+        PrefixField.Pid or PrefixField.LeaderPid or PrefixField.LineNumber or PrefixField.QueryId => c is >= (byte)'0' and <= (byte)'9',
+        PrefixField.Epoch => c is >= (byte)'0' and <= (byte)'9' or (byte)'.',
+        PrefixField.SessionId => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or (byte)'.',
+        PrefixField.VirtualXid or PrefixField.Xid => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or (byte)'.' or (byte)'/',
+        PrefixField.SqlState => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z',
+        PrefixField.RemoteHost => IsHostByte(c),
+        PrefixField.RemoteHostPort => IsHostByte(c) || c is (byte)'(' or (byte)')',
+        _ => false,
+    };
+
+    private static bool IsHostByte(byte c) =>
+        c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z'
+            or (byte)'-' or (byte)'.' or (byte)':' or (byte)'[' or (byte)']' or (byte)'_';
+
+    private static bool Apply(PrefixSegment[] segments, ReadOnlySpan<byte> line, Span<Range> captures, LogEntry entry, LogTimestamp clock)
+    {
+        var timeRank = int.MaxValue;
+        long sessionId = 0;
+        var hasPid = false;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var field = segments[i].Field;
+            if (field == PrefixField.Literal)
+            {
+                continue;
+            }
+
+            var value = line[captures[i]];
+            switch (field)
+            {
+                case PrefixField.User:
+                    entry.User.Set(value.Trim((byte)' '));
+                    break;
+                case PrefixField.Database:
+                    entry.Database.Set(value.Trim((byte)' '));
+                    break;
+                case PrefixField.Application:
+                    entry.Application.Set(value.Trim((byte)' '));
+                    break;
+                case PrefixField.RemoteHost:
+                    entry.Client.Set(value);
+                    break;
+                case PrefixField.RemoteHostPort:
+                    var parenthesis = value.IndexOf((byte)'(');
+                    entry.Client.Set(parenthesis >= 0 ? value[..parenthesis] : value);
+                    break;
+                case PrefixField.Pid:
+                    entry.Pid = ParseLong(value);
+                    hasPid = true;
+                    break;
+                case PrefixField.SessionId:
+                    sessionId = ParseSessionId(value);
+                    break;
+                case PrefixField.SqlState:
+                    entry.SqlState.Set(value);
+                    break;
+                case PrefixField.Timestamp or PrefixField.TimestampMs or PrefixField.Epoch or PrefixField.SessionStart:
+                    var rank = field switch
+                    {
+                        PrefixField.TimestampMs => 0,
+                        PrefixField.Timestamp => 1,
+                        PrefixField.Epoch => 2,
+                        _ => 3,
+                    };
+                    if (rank < timeRank)
+                    {
+                        var ok = field == PrefixField.Epoch
+                            ? LogTimestamp.TryParseEpoch(value, out var seconds, out var millisecond, out _)
+                            : clock.TryParse(value, out seconds, out millisecond, out _);
+                        if (ok)
+                        {
+                            entry.Time = seconds;
+                            entry.Millisecond = millisecond;
+                            timeRank = rank;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (!hasPid)
+        {
+            entry.Pid = sessionId;
+        }
+
+        return true;
+    }
+
+    private static long ParseLong(ReadOnlySpan<byte> digits)
+    {
+        long value = 0;
+        foreach (var c in digits)
+        {
+            value = value * 10 + (c - '0');
+        }
+
+        return value;
+    }
+
+    /// <summary>%c is "start time in hex.pid in hex"; both parts make the session key.</summary>
+    private static long ParseSessionId(ReadOnlySpan<byte> text)
+    {
+        long value = 0;
+        foreach (var c in text)
+        {
+            value = c switch
+            {
+                >= (byte)'0' and <= (byte)'9' => (value << 4) | (long)(c - '0'),
+                >= (byte)'a' and <= (byte)'f' => (value << 4) | (long)(c - 'a' + 10),
+                _ => value,
+            };
+        }
+
+        return value;
+    }
+}

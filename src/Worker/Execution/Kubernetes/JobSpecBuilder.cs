@@ -1,0 +1,132 @@
+using System.Text.Json;
+using k8s.Models;
+using StackGres.Ops.Jobs.Runner;
+using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Configuration;
+
+namespace StackGres.Ops.Worker.Execution.Kubernetes;
+
+/// <summary>
+/// The batch/v1 Job of one run, without any I/O: the runner's request in $OPS_RUN_REQUEST, the
+/// password only as a secretKeyRef, no retries (the worker decides), a locked-down pod.
+/// </summary>
+public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan cancelGracePeriod)
+{
+    public const string ContainerName = "runner";
+    private const string TmpVolume = "tmp";
+
+    public V1Job Build(ExecutionRequest request, string jobNamespace, DateTimeOffset now)
+    {
+        var run = request.Run;
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [JobLabels.Name] = JobLabels.AppName,
+            [JobLabels.Component] = JobLabels.RunnerComponent,
+            [JobLabels.ManagedBy] = JobLabels.AppName,
+            [JobLabels.RunId] = run.RunId.ToString("D"),
+            [JobLabels.Cluster] = JobLabels.Value(run.Cluster.Name ?? string.Empty),
+            [JobLabels.Operation] = JobLabels.Value(run.Operation),
+        };
+        return new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = new V1ObjectMeta
+            {
+                Name = JobLabels.JobName(run.RunId, run.Operation),
+                NamespaceProperty = jobNamespace,
+                Labels = labels,
+            },
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = 0,
+                ActiveDeadlineSeconds = ActiveDeadlineSeconds(request.Deadline, now),
+                TtlSecondsAfterFinished = (int)Math.Ceiling(options.TtlAfterFinished.TotalSeconds),
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                    Spec = PodSpec(request),
+                },
+            },
+        };
+    }
+
+    /// <summary>The time left in the window, or the configured maximum, whichever is shorter; null: no limit.</summary>
+    public long? ActiveDeadlineSeconds(DateTimeOffset? deadline, DateTimeOffset now)
+    {
+        TimeSpan? limit = options.MaxRunDuration;
+        if (deadline is { } closes)
+        {
+            var left = closes - now;
+            limit = limit is { } max && max < left ? max : left;
+        }
+
+        return limit is { } value ? Math.Max(1L, (long)Math.Ceiling(value.TotalSeconds)) : null;
+    }
+
+    private V1PodSpec PodSpec(ExecutionRequest request) => new()
+    {
+        RestartPolicy = "Never",
+        ServiceAccountName = options.ServiceAccountName,
+        AutomountServiceAccountToken = false,
+        TerminationGracePeriodSeconds = Math.Max(1L, (long)Math.Ceiling(cancelGracePeriod.TotalSeconds)),
+        SecurityContext = new V1PodSecurityContext
+        {
+            RunAsNonRoot = true,
+            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+        },
+        Containers =
+        [
+            new V1Container
+            {
+                Name = ContainerName,
+                Image = options.Image,
+                ImagePullPolicy = options.ImagePullPolicy,
+                Command = [.. options.Command],
+                Env = Environment(request),
+                Resources = Resources(),
+                SecurityContext = new V1SecurityContext
+                {
+                    RunAsNonRoot = true,
+                    ReadOnlyRootFilesystem = true,
+                    AllowPrivilegeEscalation = false,
+                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                },
+                VolumeMounts = [new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" }],
+            },
+        ],
+        Volumes = [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }],
+    };
+
+    private static List<V1EnvVar> Environment(ExecutionRequest request)
+    {
+        var env = new List<V1EnvVar>
+        {
+            new() { Name = RunRequest.EnvironmentVariable, Value = JsonSerializer.Serialize(request.Run, OpsJson.Options) },
+        };
+        if (request.Cluster.PasswordSecret is { } secret)
+        {
+            env.Add(new V1EnvVar
+            {
+                Name = RunRequest.PasswordVariable,
+                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret.Name, Key = secret.Key } },
+            });
+        }
+
+        return env;
+    }
+
+    private V1ResourceRequirements? Resources()
+    {
+        if (options.Requests.Count == 0 && options.Limits.Count == 0)
+        {
+            return null;
+        }
+
+        return new V1ResourceRequirements
+        {
+            Requests = options.Requests.Count == 0 ? null : options.Requests.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value), StringComparer.Ordinal),
+            Limits = options.Limits.Count == 0 ? null : options.Limits.ToDictionary(p => p.Key, p => new ResourceQuantity(p.Value), StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,123 @@
+using k8s.Models;
+using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Runner;
+using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Execution;
+using StackGres.Ops.Worker.Execution.Kubernetes;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Unit;
+
+public sealed class JobSpecBuilderTests
+{
+    private static readonly Guid RunId = Guid.Parse("0123456789ab4cde8f0123456789abcd");
+    private static readonly DateTimeOffset Now = new(2025, 1, 1, 2, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Build_GivesLockedDownJob_WithPasswordOnlyAsSecretKeyRef()
+    {
+        var job = Build(new KubernetesExecutorOptions { Image = "runner:1", Limits = { ["memory"] = "256Mi" } });
+
+        Assert.Equal("sgops-0123456789ab-vacuum", job.Metadata.Name);
+        Assert.Equal("ops", job.Metadata.NamespaceProperty);
+        Assert.Equal(0, job.Spec.BackoffLimit);
+        Assert.Equal(3600, job.Spec.TtlSecondsAfterFinished);
+        Assert.Null(job.Spec.ActiveDeadlineSeconds);
+        foreach (var labels in new[] { job.Metadata.Labels, job.Spec.Template.Metadata.Labels })
+        {
+            Assert.Equal("stackgres-ops", labels["app.kubernetes.io/name"]);
+            Assert.Equal("job-runner", labels["app.kubernetes.io/component"]);
+            Assert.Equal("stackgres-ops", labels["app.kubernetes.io/managed-by"]);
+            Assert.Equal(RunId.ToString("D"), labels["ops.stackgres.io/run-id"]);
+            Assert.Equal("demo", labels["ops.stackgres.io/cluster"]);
+            Assert.Equal("vacuum", labels["ops.stackgres.io/operation"]);
+        }
+
+        var pod = job.Spec.Template.Spec;
+        Assert.Equal("Never", pod.RestartPolicy);
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+        var container = Assert.Single(pod.Containers);
+        Assert.Equal("runner:1", container.Image);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.Equal("/tmp", Assert.Single(container.VolumeMounts).MountPath);
+        Assert.NotNull(Assert.Single(pod.Volumes).EmptyDir);
+        Assert.Equal("256Mi", container.Resources.Limits["memory"].ToString());
+        var password = Assert.Single(container.Env, e => e.Name == RunRequest.PasswordVariable);
+        Assert.Null(password.Value);
+        Assert.Equal("demo-secret", password.ValueFrom.SecretKeyRef.Name);
+        Assert.Equal("pw", password.ValueFrom.SecretKeyRef.Key);
+        Assert.Contains(RunId.ToString("D"), Assert.Single(container.Env, e => e.Name == RunRequest.EnvironmentVariable).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_TakesShorterOfWindowAndMaximum_ForActiveDeadline()
+    {
+        var options = new KubernetesExecutorOptions { Image = "runner:1", MaxRunDuration = TimeSpan.FromHours(2) };
+
+        Assert.Equal(1800, Build(options, Now.AddMinutes(30)).Spec.ActiveDeadlineSeconds);
+        Assert.Equal(7200, Build(options, Now.AddHours(5)).Spec.ActiveDeadlineSeconds);
+        Assert.Equal(1, Build(options, Now.AddHours(-1)).Spec.ActiveDeadlineSeconds);
+    }
+
+    [Theory]
+    [InlineData("vacuum", "sgops-0123456789ab-vacuum")]
+    [InlineData("Restore_Test", "sgops-0123456789ab-restore-test")]
+    [InlineData("a-very-long-operation-name-that-goes-on-and-on-and-on-forever", "sgops-0123456789ab-a-very-long-operation-name-that-goes-on-and")]
+    public void JobName_IsDns1123Label(string operation, string expected)
+    {
+        var name = JobLabels.JobName(RunId, operation);
+
+        Assert.Equal(expected, name);
+        Assert.True(name.Length <= 63);
+        Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", name);
+    }
+
+    [Fact]
+    public void Outcome_NamesKubernetesReason_WhenDeadlineEvictionOrOomStoppedRunner()
+    {
+        var relay = new RunnerEventRelay(new NullSink(), TimeProvider.System);
+        var deadline = new V1Job
+        {
+            Spec = new V1JobSpec { ActiveDeadlineSeconds = 60 },
+            Status = new V1JobStatus { Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "DeadlineExceeded" }] },
+        };
+        var oom = Pod(new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 137, Reason = "OOMKilled" } });
+        var evicted = Pod(new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 143 } });
+        evicted.Status.Reason = "Evicted";
+        evicted.Status.Message = "The node was low on resource: memory.";
+        var crashed = Pod(new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 3 } });
+
+        Assert.Contains("deadline", JobStatusReader.Outcome(deadline, null, relay, false, null).Error, StringComparison.Ordinal);
+        Assert.Contains("OOMKilled", JobStatusReader.Outcome(null, oom, relay, false, null).Error, StringComparison.Ordinal);
+        Assert.Contains("evicted (The node was low", JobStatusReader.Outcome(null, evicted, relay, false, null).Error, StringComparison.Ordinal);
+        var exit = JobStatusReader.Outcome(null, crashed, relay, false, "boom");
+        Assert.Equal(RunStatus.Failed, exit.Status);
+        Assert.Contains("exited with code 3 without a result: boom", exit.Error, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Cancelled, JobStatusReader.Outcome(null, null, relay, true, null).Status);
+        Assert.Contains("ImagePullBackOff", JobStatusReader.StuckReason(Pod(new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ImagePullBackOff" } })), StringComparison.Ordinal);
+        Assert.Null(JobStatusReader.StuckReason(Pod(new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating" } })));
+    }
+
+    private static V1Pod Pod(V1ContainerState state) => new()
+    {
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = JobSpecBuilder.ContainerName }] },
+        Status = new V1PodStatus { ContainerStatuses = [new V1ContainerStatus { Name = JobSpecBuilder.ContainerName, State = state }] },
+    };
+
+    private static V1Job Build(KubernetesExecutorOptions options, DateTimeOffset? deadline = null)
+    {
+        var cluster = new ClusterDefinition { Host = "db", PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" } };
+        var run = new RunRequest { RunId = RunId, Operation = "vacuum", Cluster = cluster.ToConnection("demo") };
+        return new JobSpecBuilder(options, TimeSpan.FromSeconds(10)).Build(new ExecutionRequest(run, cluster) { Deadline = deadline }, "ops", Now);
+    }
+
+    private sealed class NullSink : IRunEventSink
+    {
+        public Task LogAsync(DateTimeOffset time, string level, string message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ProgressAsync(RunProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

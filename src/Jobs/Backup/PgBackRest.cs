@@ -42,13 +42,16 @@ public sealed class PgBackRest(string executable, string configPath, string stan
         return result;
     }
 
-    /// <summary><c>pgbackrest info --output=json</c> for the stanza.</summary>
+    /// <summary><c>pgbackrest info --output=json</c> for the stanza; fails when pgBackRest cannot read the repository.</summary>
     public async Task<StanzaInfo> InfoAsync(CancellationToken cancellationToken)
     {
         var result = await RunCheckedAsync("info", ["--output=json"], cancellationToken).ConfigureAwait(false);
         var stanzas = JsonSerializer.Deserialize(result.StandardOutput, PgBackRestInfoJson.Default.ListStanzaInfo);
-        return stanzas?.FirstOrDefault(s => string.Equals(s.Name, stanza, StringComparison.Ordinal))
-               ?? throw new OperationFailedException($"pgbackrest info did not describe stanza '{stanza}'.");
+        var info = stanzas?.FirstOrDefault(s => string.Equals(s.Name, stanza, StringComparison.Ordinal))
+                   ?? throw new OperationFailedException($"pgbackrest info did not describe stanza '{stanza}'.");
+        return info.UnreadableBecause is { } reason
+            ? throw new OperationFailedException($"pgBackRest cannot read the repository of stanza '{stanza}': {reason.ReplaceLineEndings(" ")}")
+            : info;
     }
 
     /// <summary>

@@ -111,23 +111,7 @@ public sealed class BackupScenarioFixture : IAsyncLifetime
     private async Task SwitchAndArchiveAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(Source.Host, Source.Port, ct);
-        await using (var command = new NpgsqlCommand("SELECT pg_walfile_name(pg_current_wal_lsn()), pg_switch_wal()", connection))
-        {
-            var segment = (string)(await command.ExecuteScalarAsync(ct))!;
-            for (var waited = 0; waited < 300; waited++)
-            {
-                await using var archived = new NpgsqlCommand("SELECT coalesce(last_archived_wal, '') >= $1 FROM pg_stat_archiver", connection);
-                archived.Parameters.Add(new NpgsqlParameter<string> { TypedValue = segment });
-                if ((bool)(await archived.ExecuteScalarAsync(ct))!)
-                {
-                    return;
-                }
-
-                await Task.Delay(100, ct);
-            }
-        }
-
-        throw new InvalidOperationException("the switched WAL segment was not archived within 30 s");
+        await WalArchive.SwitchAndWaitAsync(connection, ct);
     }
 
     private async Task<DateTimeOffset> NowAsync(CancellationToken ct)

@@ -1,4 +1,5 @@
 using StackGres.Ops.Jobs.Backup;
+using StackGres.Ops.Jobs.Backup.Info;
 using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Operations.Restore;
 using StackGres.Ops.Tests.Support;
@@ -76,5 +77,18 @@ public sealed class BackupUnitTests
         Assert.Empty(errors);
         var target = RestoreTarget.From(values, errors);
         Assert.Equal(["--type=time", "--target=" + expected], target.PgBackRestOptions);
+    }
+
+    [Fact]
+    public void UnreadableBecause_GivesTheRepositoryError_OnlyForStatusOther()
+    {
+        var damaged = new StanzaInfo("prod", new InfoStatus(99, "other"), [], [],
+            [new RepositoryInfo(1, new InfoStatus(99, "[PathOpenError] unable to list file info for path '/r/backup': [13] Permission denied"))]);
+        var missing = new StanzaInfo("prod", new InfoStatus(1, "missing stanza path"), [], [], [new RepositoryInfo(1, new InfoStatus(1, "missing stanza path"))]);
+
+        Assert.Equal("repo1: [PathOpenError] unable to list file info for path '/r/backup': [13] Permission denied", damaged.UnreadableBecause);
+        Assert.False(damaged.StanzaMissing);
+        Assert.Null(missing.UnreadableBecause);
+        Assert.True(missing.StanzaMissing);
     }
 }

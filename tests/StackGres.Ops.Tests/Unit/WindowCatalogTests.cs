@@ -132,4 +132,31 @@ public sealed class WindowCatalogTests
         Assert.Equal(["one", "two", "one", "two", "one"], next.Select(o => o.Window));
         Assert.True(next.Zip(next.Skip(1)).All(p => p.First.OpensAt < p.Second.OpensAt));
     }
+
+    /// <summary>The README's backup schedule: a weekly full on Sundays and a daily differential on the other days, same hour.</summary>
+    private static (string, string)[] BackupWindow(string name, string days, string duration, string type) =>
+    [
+        ($"Ops:Windows:{name}:Cron", $"0 1 * * {days}"),
+        ($"Ops:Windows:{name}:Duration", duration),
+        ($"Ops:Windows:{name}:TimeZone", "Europe/Madrid"),
+        ($"Ops:Windows:{name}:Clusters:0", "a"),
+        ($"Ops:Windows:{name}:Operations:0:Operation", "backup"),
+        ($"Ops:Windows:{name}:Operations:0:Parameters:type", type),
+        ($"Ops:Windows:{name}:Operations:1:Operation", "restore-test"),
+    ];
+
+    [Fact]
+    public void Build_AcceptsAWeeklyFullAndADailyDifferential_OnDifferentDays_AndRefusesTheDailyOneOnSundaysToo()
+    {
+        var (catalog, failures) = Build([.. BackupWindow("weekly-full", "0", "04:00:00", "full"), .. BackupWindow("daily-diff", "1-6", "02:00:00", "diff")]);
+
+        Assert.Empty(failures);
+        var madrid = TimeZoneInfo.FindSystemTimeZoneById("Europe/Madrid");
+        Assert.Equal(DayOfWeek.Sunday, TimeZoneInfo.ConvertTime(catalog.NextOpenings("a", Now, 7).First(o => o.Window == "weekly-full").OpensAt, madrid).DayOfWeek);
+        Assert.Equal(6, catalog.NextOpenings("a", Now, 7).Count(o => o.Window == "daily-diff"));
+
+        var (_, clash) = Build([.. BackupWindow("weekly-full", "0", "04:00:00", "full"), .. BackupWindow("daily-diff", "*", "02:00:00", "diff")]);
+        Assert.Contains(clash, f => f.Contains("overlaps window", StringComparison.Ordinal) && f.Contains("weekly-full", StringComparison.Ordinal)
+                                    && f.Contains("daily-diff", StringComparison.Ordinal));
+    }
 }

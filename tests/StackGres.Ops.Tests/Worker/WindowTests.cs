@@ -15,19 +15,24 @@ public sealed class WindowTests(PostgresFixture fixture)
     // Opens every 10 seconds, so a test never waits long for the next opening.
     private const string EveryTenSeconds = "*/10 * * * * *";
 
-    private static async Task<WorkerFactory> WorkerWithWindowAsync(PostgresFixture fixture, string duration, params (string Operation, string? Table, string? Estimate)[] steps)
+    private static async Task<WorkerFactory> WorkerWithWindowAsync(PostgresFixture fixture, string duration, params (string Operation, string? Table, string? Estimate)[] steps) =>
+        WithWindow(await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken), EveryTenSeconds, duration,
+            steps.Select(s => (s.Operation, s.Table is { } table ? new Dictionary<string, string> { ["tables:0"] = table } : [], s.Estimate)).ToArray());
+
+    /// <summary>Window "w" on the worker's cluster; each step's parameters are configuration keys under its Parameters.</summary>
+    private static WorkerFactory WithWindow(WorkerFactory worker, string cron, string duration,
+        params (string Operation, Dictionary<string, string> Parameters, string? Estimate)[] steps)
     {
-        var worker = await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken);
         worker.WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
-            .WithSetting("Ops:Windows:w:Cron", EveryTenSeconds)
+            .WithSetting("Ops:Windows:w:Cron", cron)
             .WithSetting("Ops:Windows:w:Duration", duration)
             .WithSetting("Ops:Windows:w:Clusters:0", WorkerFactory.ClusterName);
         for (var i = 0; i < steps.Length; i++)
         {
             worker.WithSetting($"Ops:Windows:w:Operations:{i}:Operation", steps[i].Operation);
-            if (steps[i].Table is { } table)
+            foreach (var (key, value) in steps[i].Parameters)
             {
-                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Parameters:tables:0", table);
+                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Parameters:{key}", value);
             }
 
             if (steps[i].Estimate is { } estimate)
@@ -79,6 +84,32 @@ public sealed class WindowTests(PostgresFixture fixture)
         Assert.Equal(runs[0].GetProperty("deadlineAt").GetDateTimeOffset(), runs[1].GetProperty("deadlineAt").GetDateTimeOffset());
         Assert.NotNull(await Db.ScalarAsync<DateTime?>(worker.ClusterConnectionString,
             "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'second'"));
+    }
+
+    [Fact]
+    public async Task Window_TakesAFullThenADifferentialBackup_OnAClusterWithARepository()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await BackupCluster.StartAsync(fixture, ct);
+        // Every 30 seconds, open for 29: room for two backups of a small cluster on a busy machine.
+        await using var worker = WithWindow(await cluster.CreateWorkerAsync(fixture, ct), "*/30 * * * * *", "00:00:29",
+            ("backup", new() { ["type"] = "full", ["configureArchiving"] = "true" }, "00:00:05"),
+            ("backup", new() { ["type"] = "diff" }, "00:00:05"));
+        await Db.ExecuteAsync(cluster.ConnectionString, "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 1000) g");
+
+        var runs = await WaitForWindowRunsAsync(worker, 2, TimeSpan.FromSeconds(100));
+
+        Assert.All(runs, r => Assert.True(r.GetProperty("status").GetString() == "succeeded", r.ToString()));
+        Assert.All(runs, r => Assert.Equal("window:w", r.GetProperty("trigger").GetString()));
+        var full = runs[0].GetProperty("result").GetProperty("backup");
+        var diff = runs[1].GetProperty("result").GetProperty("backup");
+        Assert.Equal("full", full.GetProperty("type").GetString());
+        Assert.Equal("diff", diff.GetProperty("type").GetString());
+        Assert.Equal(full.GetProperty("label").GetString(), diff.GetProperty("prior").GetString());
+        using var client = worker.CreateAuthorizedClient();
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/v1/clusters/demo/backups", ct);
+        Assert.Equal([full.GetProperty("label").GetString(), diff.GetProperty("label").GetString()],
+            listed.GetProperty("backups").EnumerateArray().Select(b => b.GetProperty("label").GetString()));
     }
 
     [Fact]

@@ -113,6 +113,7 @@ public static partial class InstanceRestore
         var bytes = DirectorySize(server.DataDirectory);
         context.Events.Log(LogLevel.Information,
             $"restored backup set {set ?? "?"}: {bytes} bytes in {restoreMs / 1000:F1} s; starting the server on {server.Host}:{server.Port} for recovery");
+        RemoveRestoredSocketLocks(server.DataDirectory, context.Events);
 
         context.Events.Progress(new RunProgress { Phase = "recovering" });
         clock.Restart();
@@ -127,6 +128,22 @@ public static partial class InstanceRestore
             $"recovery done in {recoveryMs / 1000:F1} s and promoted on timeline {reached.Timeline}: last replayed transaction committed at " +
             $"{reached.LastTransactionAt?.ToString("O") ?? "(none)"}, WAL replayed to {reached.ReplayLsn}; answers with databases {string.Join(", ", databases)}");
         return new RestoreOutcome(server, set, bytes, Math.Round(restoreMs, 1), Math.Round(recoveryMs, 1), reached, databases);
+    }
+
+    /// <summary>
+    /// Removes the Unix socket lock files (<c>.s.PGSQL.PORT.lock</c>) that pgBackRest copied back with the data directory when
+    /// the server kept its socket there. They name the postmaster that ran at backup time: restored over the same cluster,
+    /// whose old postmaster may not be reaped yet (a zombie still answers kill(pid, 0)), the server refuses to start with
+    /// "lock file already exists". Nothing else can hold them: the restored directory has no running server.
+    /// </summary>
+    private static void RemoveRestoredSocketLocks(string dataDirectory, IOperationEvents events)
+    {
+        foreach (var lockFile in Directory.EnumerateFiles(dataDirectory, ".s.PGSQL.*.lock"))
+        {
+            File.Delete(lockFile);
+            events.Log(LogLevel.Information,
+                $"removed {Path.GetFileName(lockFile)}, a socket lock file of the server at backup time restored with the data directory");
+        }
     }
 
     private static long DirectorySize(string path) =>

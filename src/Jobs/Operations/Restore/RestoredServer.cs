@@ -22,6 +22,8 @@ public sealed partial class RestoredServer(string dataDirectory, string host, in
         "recovery ended", "FATAL", "PANIC",
     ];
 
+    private long logStart;
+
     public string DataDirectory => dataDirectory;
     public string Host => host;
     public int Port => port;
@@ -30,6 +32,8 @@ public sealed partial class RestoredServer(string dataDirectory, string host, in
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A cluster restored in place goes on writing to its own long-lived log: only what this start writes counts.
+        logStart = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
         if (!ownAddress)
         {
             await pgctl.StartAsync(dataDirectory, LogFile, null, cancellationToken).ConfigureAwait(false);
@@ -129,7 +133,19 @@ public sealed partial class RestoredServer(string dataDirectory, string host, in
         }
 
         string[] markers = fatalOnly ? ["FATAL", "PANIC"] : RecoveryMarkers;
-        return File.ReadLines(LogFile).Where(line => markers.Any(m => line.Contains(m, StringComparison.Ordinal))).TakeLast(20).ToArray();
+        using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(logStart, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (markers.Any(m => line.Contains(m, StringComparison.Ordinal)))
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines.TakeLast(20).ToArray();
     }
 
     /// <summary>The commit time in "recovery stopping before commit of transaction N, time T", if the line says so.</summary>

@@ -153,6 +153,15 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Submits a run on the cluster, waits for it, fails the test unless it succeeded, and returns its result.</summary>
+    public async Task<JsonElement> RunToSuccessAsync(string operation, object parameters, TimeSpan timeout)
+    {
+        var id = (await SubmitAsync(new { cluster = ClusterName, operation, parameters })).GetProperty("id").GetGuid();
+        var run = await WaitForRunAsync(id, timeout);
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        return run.GetProperty("result");
+    }
+
     /// <summary>Polls the run until it has the given status (e.g. running).</summary>
     public async Task<JsonElement> WaitForStatusAsync(Guid id, string status, TimeSpan timeout)
     {

@@ -3,7 +3,8 @@
 # at once (pgbench with log_min_duration_statement=0, connections, checkpoints, lock waits, temp
 # files and autovacuum logged, plus failing statements), then times StackGres.Ops' log-report
 # against pgBadger on the same files: ours on one core (taskset + --jobs 1) and on two, pgBadger
-# single process and -j 2. Prints seconds, MB/s, the ratio and the peak RSS of each run.
+# single process and -j 2. Prints wall and CPU seconds, MB/s, the ratios and the peak RSS of each run,
+# and the load average before and after (the machine may be shared).
 #
 # Usage: bench/log-report/run.sh [--keep]   (logs go to $BENCH_DIR, default /tmp/stackgres-ops-log-bench;
 #        they are generated once and reused; --keep leaves them there afterwards)

@@ -3,7 +3,8 @@
 # at once (pgbench with log_min_duration_statement=0, connections, checkpoints, lock waits, temp
 # files and autovacuum logged, plus failing statements), then times StackGres.Ops' log-report
 # against pgBadger on the same files: ours on one core (taskset + --jobs 1) and on two, pgBadger
-# single process and -j 2. Prints seconds, MB/s, the ratio and the peak RSS of each run.
+# single process and -j 2. Prints wall and CPU seconds, MB/s, the ratios and the peak RSS of each run,
+# and the load average before and after (the machine may be shared).
 #
 # Usage: bench/log-report/run.sh [--keep]   (logs go to $BENCH_DIR, default /tmp/stackgres-ops-log-bench;
 #        they are generated once and reused; --keep leaves them there afterwards)
@@ -19,8 +20,11 @@ RUN_AS=()
 
 scripts/install-deps.sh >/dev/null
 command -v pgbadger >/dev/null || { echo "pgbadger is missing (apt-get install pgbadger)"; exit 1; }
-dotnet build src/Jobs/StackGres.Ops.Jobs.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-OURS=(dotnet src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll log-report)
+RUNNER_DIR=$(mktemp -d)
+echo "publishing the job runner (ReadyToRun, as a runner image ships it)..."
+dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$RUNNER_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+OURS=("$RUNNER_DIR/StackGres.Ops.Jobs" log-report)
 
 generate() {
   local data="$BENCH_DIR/data" port=55499
@@ -77,17 +81,22 @@ if [[ ! -f "$BENCH_DIR/logs/postgresql.json" ]]; then
   generate
 fi
 
-# One timed run: prints "seconds rss_mb".
+# One timed run: prints "wall_seconds rss_mb cpu_seconds" (cpu = user + system, of all threads and children).
 timed() {
   local out; out=$(mktemp)
   /usr/bin/time -v "$@" >/dev/null 2>"$out" || { cat "$out"; rm -f "$out"; return 1; }
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
               /Maximum resident set size/ { rss = $2 / 1024 }
-              END { printf "%.2f %.0f\n", s, rss }' "$out"
+              /User time \(seconds\)|System time \(seconds\)/ { cpu += $2 }
+              END { printf "%.2f %.0f %.2f\n", s, rss, cpu }' "$out"
   rm -f "$out"
 }
 
-printf "%-8s %8s | %-28s | %-28s | %-28s | %-28s | %s\n" format MB "ours, 1 core" "ours, 2 cores" "pgBadger" "pgBadger -j 2" "ratio 1 core / 2 cores"
+# The machine may be shared: the load before and after says how much the wall-clock figures are worth;
+# CPU seconds are the work each tool did, whatever else ran.
+echo "load before: $(uptime)"
+printf "%-8s %6s | %-40s | %-40s | %-40s | %-40s | %s\n" format MB "ours, 1 core" "ours, 2 cores" "pgBadger" "pgBadger -j 2" \
+  "ratio wall 1 core / 2 cores; cpu 1 core"
 for format in stderr csv json; do
   case $format in
     stderr) file="$BENCH_DIR/logs/postgresql.log"; ours_args=(--format stderr --prefix "$PREFIX"); pgb_args=(-f stderr --prefix "$PREFIX") ;;
@@ -96,15 +105,17 @@ for format in stderr csv json; do
   esac
   mb=$(( $(stat -c %s "$file") / 1048576 ))
   cat "$file" >/dev/null  # page cache: every tool reads from memory
-  read -r o1 r1 < <(timed taskset -c 0 "${OURS[@]}" "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-report.json "$file")
-  read -r o2 r2 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 2 --out /tmp/stackgres-ops-bench-report.json "$file")
+  read -r o1 r1 c1 < <(timed taskset -c 0 "${OURS[@]}" "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-report.json "$file")
+  read -r o2 r2 c2 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 2 --out /tmp/stackgres-ops-bench-report.json "$file")
   pid_dir=$(mktemp -d)
-  read -r p1 q1 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 1 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
-  read -r p2 q2 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 2 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
+  read -r p1 q1 d1 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 1 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
+  read -r p2 q2 d2 < <(timed pgbadger -q --pid-dir "$pid_dir" -j 2 "${pgb_args[@]}" -x json -o /tmp/stackgres-ops-bench-pgbadger.json "$file")
   rmdir "$pid_dir"
-  cell() { awk -v s="$1" -v mb="$mb" -v r="$2" 'BEGIN { printf "%7.2f s %7.1f MB/s %5d MB", s, mb / s, r }'; }
-  ratio=$(awk -v a="$o1" -v b="$p1" -v c="$o2" -v d="$p2" 'BEGIN { printf "%.0fx / %.0fx", b / a, d / c }')
-  printf "%-8s %8d | %s | %s | %s | %s | %s\n" "$format" "$mb" "$(cell "$o1" "$r1")" "$(cell "$o2" "$r2")" "$(cell "$p1" "$q1")" "$(cell "$p2" "$q2")" "$ratio"
+  cell() { awk -v s="$1" -v mb="$mb" -v r="$2" -v c="$3" 'BEGIN { printf "%7.2f s %6.1f MB/s, cpu %6.2f s, %4d MB", s, mb / s, c, r }'; }
+  ratio=$(awk -v a="$o1" -v b="$p1" -v c="$o2" -v d="$p2" -v e="$c1" -v f="$d1" 'BEGIN { printf "%.0fx / %.0fx; %.0fx", b / a, d / c, f / e }')
+  printf "%-8s %6d | %s | %s | %s | %s | %s\n" "$format" "$mb" "$(cell "$o1" "$r1" "$c1")" "$(cell "$o2" "$r2" "$c2")" \
+    "$(cell "$p1" "$q1" "$d1")" "$(cell "$p2" "$q2" "$d2")" "$ratio"
 done
-rm -f /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json
+echo "load after: $(uptime)"
+rm -rf /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json "$RUNNER_DIR"
 [[ "$KEEP" == "--keep" ]] || rm -rf "$BENCH_DIR"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -37,6 +38,11 @@ internal sealed partial class QueryNormalizer
     /// <summary>Lower case everywhere but inside "quoted names" (a quote pair with at least one byte between).</summary>
     private static int LowerOutsideNames(ReadOnlySpan<byte> source, Span<byte> target)
     {
+        if (!source.Contains((byte)'"') && Ascii.ToLower(source, target, out var lowered) == OperationStatus.Done)
+        {
+            return lowered;
+        }
+
         var i = 0;
         while (i < source.Length)
         {
@@ -388,29 +394,32 @@ internal sealed partial class QueryNormalizer
         }
 
         var result = text[start..end];
-        for (var i = 0; i < result.Length; i++)
+
+        // The first semicolon with blanks before it loses them (the text starts with no blank).
+        for (var j = result.IndexOf((byte)';'); j > 0; j = NextSemicolon(result, j))
         {
-            if (!IsSpace(result[i]))
+            if (!IsSpace(result[j - 1]))
             {
                 continue;
             }
 
-            var j = i;
-            while (j < result.Length && IsSpace(result[j]))
+            var i = j - 1;
+            while (IsSpace(result[i - 1]))
             {
-                j++;
+                i--;
             }
 
-            if (j < result.Length && result[j] == ';')
-            {
-                result[j..].CopyTo(result[i..]);
-                return result[..(result.Length - (j - i))];
-            }
-
-            i = j - 1;
+            result[j..].CopyTo(result[i..]);
+            return result[..(result.Length - (j - i))];
         }
 
         return result;
+    }
+
+    private static int NextSemicolon(ReadOnlySpan<byte> text, int after)
+    {
+        var next = text[(after + 1)..].IndexOf((byte)';');
+        return next < 0 ? -1 : after + 1 + next;
     }
 
     [GeneratedRegex("\\b(declare|in|deallocate|close)\\s+\"[^\"]+\"")]

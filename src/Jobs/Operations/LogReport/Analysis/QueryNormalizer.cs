@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -26,11 +28,11 @@ internal sealed partial class QueryNormalizer
         Ensure(query.Length * 2 + 64);
         var length = Prepare(query, detail);
         length = Pass(length, RemoveBlockComments, _a.AsSpan(0, length).IndexOf("/*"u8) >= 0);
-        length = Pass(length, LowerOutsideNames, true);
+        length = Pass(length, LowerOutsideNames, _a.AsSpan(0, length).ContainsAnyInRange((byte)'A', (byte)'Z'));
         length = Pass(length, RemoveEscapedQuotes, _a.AsSpan(0, length).IndexOf("\\'"u8) >= 0);
-        length = Pass(length, ReplaceStrings, true);
+        length = Pass(length, ReplaceStrings, _a.AsSpan(0, length).ContainsAny((byte)'\'', (byte)'?'));
         length = Pass(length, RemoveLineComments, _a.AsSpan(0, length).IndexOf("--"u8) >= 0);
-        length = Pass(length, FoldWhiteSpace, true);
+        length = Pass(length, FoldWhiteSpace, NeedsFolding(_a.AsSpan(0, length)));
         length = Pass(length, RemoveLeadingBegin, StartsWithBegin(_a.AsSpan(0, length)));
         length = Pass(length, ReplaceEqualsNull, _a.AsSpan(0, length).IndexOf("null"u8) >= 0);
         length = Pass(length, ReplaceNumbersAndParameters, true);
@@ -90,9 +92,25 @@ internal sealed partial class QueryNormalizer
 
         query = query[..end];
         ParseParameterValues(detail);
+        Reserve(query.Length + 1);
         var written = 0;
         for (var i = 0; i < query.Length; i++)
         {
+            // Up to the next '$', the query is copied as it is.
+            var dollar = query[i..].IndexOf((byte)'$');
+            var plain = dollar < 0 ? query.Length - i : dollar;
+            if (plain > 0)
+            {
+                Reserve(written + query.Length - i + 1);
+                query.Slice(i, plain).CopyTo(_a.AsSpan(written));
+                written += plain;
+                i += plain;
+                if (i == query.Length)
+                {
+                    break;
+                }
+            }
+
             var c = query[i];
             if (c == '$' && i + 1 < query.Length && IsDigit(query[i + 1]))
             {
@@ -167,16 +185,27 @@ internal sealed partial class QueryNormalizer
         return _values.Count > 0;
     }
 
+    /// <summary>Blanks other than single spaces: without them, folding white space changes nothing.</summary>
+    private static bool NeedsFolding(ReadOnlySpan<byte> text) => text.ContainsAny(OtherBlanks) || text.IndexOf("  "u8) >= 0;
+
+    private static readonly SearchValues<byte> OtherBlanks = SearchValues.Create("\t\n\r\f\v"u8);
+
     private static bool StartsWithBegin(ReadOnlySpan<byte> text)
     {
         var trimmed = TrimStart(text);
         return trimmed.StartsWith("begin"u8);
     }
 
-    internal static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or 0x0B;
+    // Blank: space, \t, \n, \v, \f, \r (bits 9-13 and 32 of a 64-bit mask).
+    private const ulong SpaceMask = (1UL << ' ') | (1UL << '\t') | (1UL << '\n') | (1UL << 0x0B) | (1UL << '\f') | (1UL << '\r');
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsSpace(byte c) => c < 64 && ((SpaceMask >> c) & 1) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsWordByte(byte c) => c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'_';
 
     private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> text)

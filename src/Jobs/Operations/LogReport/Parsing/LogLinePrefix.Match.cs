@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace StackGres.Ops.Jobs.Operations.LogReport.Parsing;
 
 /// <summary>Matching a line against the prefix: a small backtracking matcher over bytes, no regex, no allocation.</summary>
@@ -184,29 +186,33 @@ public sealed partial class LogLinePrefix
             length = 1;
         }
 
-        while (length < text.Length && InClass(field, text[length]))
-        {
-            length++;
-        }
-
-        return length;
+        var rest = text[length..];
+        var end = ClassBytes(field) is { } bytes ? rest.IndexOfAnyExcept(bytes) : 0;
+        return length + (end < 0 ? rest.Length : end);
     }
 
-    private static bool InClass(PrefixField field, byte c) => field switch
-    {
-        PrefixField.Pid or PrefixField.LeaderPid or PrefixField.LineNumber or PrefixField.QueryId => c is >= (byte)'0' and <= (byte)'9',
-        PrefixField.Epoch => c is >= (byte)'0' and <= (byte)'9' or (byte)'.',
-        PrefixField.SessionId => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or (byte)'.',
-        PrefixField.VirtualXid or PrefixField.Xid => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or (byte)'.' or (byte)'/',
-        PrefixField.SqlState => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z',
-        PrefixField.RemoteHost => IsHostByte(c),
-        PrefixField.RemoteHostPort => IsHostByte(c) || c is (byte)'(' or (byte)')',
-        _ => false,
-    };
+    private static readonly SearchValues<byte> Digits = SearchValues.Create("0123456789"u8);
+    private static readonly SearchValues<byte> EpochBytes = SearchValues.Create("0123456789."u8);
+    private static readonly SearchValues<byte> SessionBytes = SearchValues.Create("0123456789abcdef."u8);
+    private static readonly SearchValues<byte> XidBytes = SearchValues.Create("0123456789abcdef./"u8);
+    private static readonly SearchValues<byte> SqlStateBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
+    private static readonly SearchValues<byte> HostBytes =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.:[]_"u8);
+    private static readonly SearchValues<byte> HostPortBytes =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.:[]_()"u8);
 
-    private static bool IsHostByte(byte c) =>
-        c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z'
-            or (byte)'-' or (byte)'.' or (byte)':' or (byte)'[' or (byte)']' or (byte)'_';
+    /// <summary>The bytes a field of a character class is made of (null for the others).</summary>
+    private static SearchValues<byte>? ClassBytes(PrefixField field) => field switch
+    {
+        PrefixField.Pid or PrefixField.LeaderPid or PrefixField.LineNumber or PrefixField.QueryId => Digits,
+        PrefixField.Epoch => EpochBytes,
+        PrefixField.SessionId => SessionBytes,
+        PrefixField.VirtualXid or PrefixField.Xid => XidBytes,
+        PrefixField.SqlState => SqlStateBytes,
+        PrefixField.RemoteHost => HostBytes,
+        PrefixField.RemoteHostPort => HostPortBytes,
+        _ => null,
+    };
 
     private static bool Apply(PrefixSegment[] segments, ReadOnlySpan<byte> line, Span<Range> captures, LogEntry entry, LogTimestamp clock)
     {

@@ -6,12 +6,23 @@ namespace StackGres.Ops.Jobs.Operations.LogReport.Parsing;
 /// </summary>
 internal sealed class LogTimestamp
 {
+    private const int SecondLength = 19;
+    private readonly byte[] _lastSecond = new byte[SecondLength];
+    private long _lastSeconds = -1;
     private long _cachedDate = -1;
     private long _cachedDaySeconds;
 
     /// <summary>Parses "YYYY-MM-DD HH:MM:SS" (or with a 'T') and an optional fraction; the consumed length is returned.</summary>
     public bool TryParse(ReadOnlySpan<byte> text, out long seconds, out int millisecond, out int consumed)
     {
+        // Log lines come in order and many share their second: the text of the last one is kept and compared first.
+        if (_lastSeconds >= 0 && text.Length >= SecondLength && text[..SecondLength].SequenceEqual(_lastSecond))
+        {
+            seconds = _lastSeconds;
+            consumed = Fraction(text, SecondLength, out millisecond);
+            return true;
+        }
+
         seconds = 0;
         millisecond = 0;
         consumed = 0;
@@ -36,6 +47,8 @@ internal sealed class LogTimestamp
         }
 
         seconds = _cachedDaySeconds + hour * 3600L + minute * 60L + second;
+        text[..SecondLength].CopyTo(_lastSecond);
+        _lastSeconds = seconds;
         consumed = Fraction(text, 19, out millisecond);
         return true;
     }

@@ -146,7 +146,7 @@ public static class LocalClusterProvisioner
             cancellationToken).ConfigureAwait(false);
         if (!backup.Succeeded)
         {
-            TryDelete(dataDirectory);
+            LocalPostgresInstance.TryDeleteDirectory(dataDirectory);
             throw new InvalidOperationException(
                 $"pg_basebackup of replica '{name}' failed (exit code {backup.ExitCode}): {backup.StandardError.Trim()}");
         }
@@ -164,7 +164,7 @@ public static class LocalClusterProvisioner
         }
         catch
         {
-            TryDelete(dataDirectory);
+            LocalPostgresInstance.TryDeleteDirectory(dataDirectory);
             throw;
         }
     }
@@ -216,19 +216,4 @@ public static class LocalClusterProvisioner
             Settings = settings,
             RemoveDataOnDispose = true,
         };
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Best effort: the root directory is removed by the tear-down that follows.
-        }
-    }
 }

@@ -11,29 +11,30 @@ public sealed record HealthThresholds
 {
     private const double Mebibyte = 1024 * 1024;
 
-    public double ReplicationLagWarningBytes { get; init; } = 16 * Mebibyte;
-    public double ReplicationLagCriticalBytes { get; init; } = 1024 * Mebibyte;
-    public double ReplicationLagWarningSeconds { get; init; } = 30;
-    public double ReplicationLagCriticalSeconds { get; init; } = 300;
-    public double SlotRetentionWarningBytes { get; init; } = 1024 * Mebibyte;
-    public double SlotRetentionCriticalBytes { get; init; } = 10 * 1024 * Mebibyte;
+    private const long DefaultXidAgeCritical = 1_400_000_000;
+    private const double DefaultBloatMinSizeMb = 10;
+
+    public required double ReplicationLagWarningBytes { get; init; }
+    public required double ReplicationLagCriticalBytes { get; init; }
+    public required double ReplicationLagWarningSeconds { get; init; }
+    public required double ReplicationLagCriticalSeconds { get; init; }
+    public required double SlotRetentionWarningBytes { get; init; }
+    public required double SlotRetentionCriticalBytes { get; init; }
 
     /// <summary>Null: the server's autovacuum_freeze_max_age.</summary>
     public long? XidAgeWarning { get; init; }
-    public long XidAgeCritical { get; init; } = 1_400_000_000;
-    public double BloatWarningRatio { get; init; } = 0.3;
-    public double BloatCriticalRatio { get; init; } = 0.6;
-    public double BloatMinSizeBytes { get; init; } = 10 * Mebibyte;
-    public double LongTransactionWarningSeconds { get; init; } = 300;
-    public double LongTransactionCriticalSeconds { get; init; } = 3600;
-    public double IdleInTransactionWarningSeconds { get; init; } = 60;
-    public double IdleInTransactionCriticalSeconds { get; init; } = 600;
-    public double ConnectionsWarningRatio { get; init; } = 0.8;
-    public double ConnectionsCriticalRatio { get; init; } = 0.95;
-    public double WalWarningFactor { get; init; } = 2;
-    public double WalCriticalFactor { get; init; } = 4;
-
-    public static HealthThresholds Default { get; } = new();
+    public required long XidAgeCritical { get; init; }
+    public required double BloatWarningRatio { get; init; }
+    public required double BloatCriticalRatio { get; init; }
+    public required double BloatMinSizeBytes { get; init; }
+    public required double LongTransactionWarningSeconds { get; init; }
+    public required double LongTransactionCriticalSeconds { get; init; }
+    public required double IdleInTransactionWarningSeconds { get; init; }
+    public required double IdleInTransactionCriticalSeconds { get; init; }
+    public required double ConnectionsWarningRatio { get; init; }
+    public required double ConnectionsCriticalRatio { get; init; }
+    public required double WalWarningFactor { get; init; }
+    public required double WalCriticalFactor { get; init; }
 
     /// <summary>(warning name, critical name, warning default, critical default, description) of each graded measure.</summary>
     private static readonly (string Warning, string Critical, double WarningDefault, double CriticalDefault, string Description, double? Maximum)[] Pairs =
@@ -75,9 +76,9 @@ public sealed record HealthThresholds
         new(XidAgeCriticalName, ParameterType.Integer,
             "Critical when a database's age(datfrozenxid) reaches this (default 1.4 billion, as check_postgres txn_wraparound; " +
             "PostgreSQL stops assigning transaction ids near 2.1 billion).",
-            JsonValue.Create(1_400_000_000)) { Minimum = 0, Maximum = 2_147_483_647 },
+            JsonValue.Create(DefaultXidAgeCritical)) { Minimum = 0, Maximum = 2_147_483_647 },
         new(BloatMinSizeMbName, ParameterType.Number,
-            "Tables and indexes smaller than this many MiB are not graded for bloat.", JsonValue.Create(10)) { Minimum = 0 },
+            "Tables and indexes smaller than this many MiB are not graded for bloat.", JsonValue.Create(DefaultBloatMinSizeMb)) { Minimum = 0 },
     ];
 
     /// <summary>Adds an error for each pair whose warning threshold is above its critical one.</summary>
@@ -91,7 +92,7 @@ public sealed record HealthThresholds
             }
         }
 
-        if (values.Has(XidAgeWarningName) && values.GetInteger(XidAgeWarningName, 0) > values.GetInteger(XidAgeCriticalName, 1_400_000_000))
+        if (values.Has(XidAgeWarningName) && values.GetInteger(XidAgeWarningName, 0) > values.GetInteger(XidAgeCriticalName, DefaultXidAgeCritical))
         {
             errors.Add($"Parameter '{XidAgeWarningName}' must not be above '{XidAgeCriticalName}'.");
         }
@@ -122,8 +123,8 @@ public sealed record HealthThresholds
             WalWarningFactor = Get(7, false),
             WalCriticalFactor = Get(7, true),
             XidAgeWarning = values.Has(XidAgeWarningName) ? values.GetInteger(XidAgeWarningName, 0) : null,
-            XidAgeCritical = values.GetInteger(XidAgeCriticalName, 1_400_000_000),
-            BloatMinSizeBytes = values.GetNumber(BloatMinSizeMbName, 10) * Mebibyte,
+            XidAgeCritical = values.GetInteger(XidAgeCriticalName, DefaultXidAgeCritical),
+            BloatMinSizeBytes = values.GetNumber(BloatMinSizeMbName, DefaultBloatMinSizeMb) * Mebibyte,
         };
     }
 }

@@ -70,6 +70,32 @@ public sealed class HealthCheckOperationTests(HealthCheckClusterFixture fixture)
     }
 
     [Fact]
+    public async Task InactiveSlot_GivesSlotRetentionFinding()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await fixture.CreateDatabaseAsync("slot", ct);
+        await HealthCheckClusterFixture.ExecuteAsync(fixture.Cluster.Primary, "postgres",
+            "SELECT pg_create_physical_replication_slot('forgotten', true)", ct);
+        try
+        {
+            await HealthCheckClusterFixture.ExecuteAsync(fixture.Cluster.Primary, database,
+                "CREATE TABLE filler AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 20000) g", ct);
+
+            var result = await fixture.RunAsync(new { databases = new[] { database }, slotRetentionWarningMb = 1 }, ct);
+
+            var slot = Assert.Single(result.Findings, f => f.Check == ReplicationSlotCheck.CheckName && f.Object == "forgotten");
+            Assert.Equal(HealthSeverity.Warning, slot.Severity);
+            Assert.StartsWith("inactive physical slot", slot.Message, StringComparison.Ordinal);
+            Assert.True(slot.Value >= 1024 * 1024, slot.Message);
+        }
+        finally
+        {
+            await HealthCheckClusterFixture.ExecuteAsync(fixture.Cluster.Primary, "postgres",
+                "SELECT pg_drop_replication_slot('forgotten')", CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task BloatedTable_GivesTableBloatFinding()
     {
         var ct = TestContext.Current.CancellationToken;

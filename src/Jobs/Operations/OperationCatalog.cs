@@ -1,3 +1,4 @@
+using StackGres.Ops.Jobs.Operations.HealthCheck;
 using StackGres.Ops.Jobs.Operations.Reindex;
 using StackGres.Ops.Jobs.Operations.Repack;
 using StackGres.Ops.Jobs.Operations.Backup;
@@ -21,7 +22,7 @@ public sealed class OperationCatalog
     [
         new VacuumOperation(), new ReindexOperation(), new RepackOperation(),
         new BackupOperation(), new RestoreOperation(), new RestoreTestOperation(),
-        new LogReportOperation(),
+        new LogReportOperation(), new HealthCheckOperation(),
     ]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;

@@ -60,6 +60,7 @@ public static class WorkerHostExtensions
         builder.Services.AddScoped<RunSubmitter>();
         builder.Services.AddSingleton<ClusterSlots>();
         builder.Services.AddSingleton<OpsMetrics>();
+        builder.Services.AddSingleton<HealthFindingMetrics>();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Jobs.Operations;
+using StackGres.Ops.Jobs.Operations.HealthCheck;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Clusters;
@@ -24,6 +25,7 @@ public sealed class RunExecutor(
     BackendCanceller backendCanceller,
     ClusterSlots slots,
     OpsMetrics metrics,
+    HealthFindingMetrics healthMetrics,
     IOptions<ExecutorOptions> executorOptions,
     TimeProvider clock,
     ILogger<RunExecutor> logger)
@@ -95,6 +97,11 @@ public sealed class RunExecutor(
             : outcome.Error;
         await store.FinishAsync(run.Id, outcome.Status, error, outcome.Result, CancellationToken.None);
         metrics.Ended(run.Operation, run.Cluster, outcome.Status, clock.GetUtcNow() - startedAt, wasRunning: true);
+        if (outcome.Status == RunStatus.Succeeded && run.Operation == HealthCheckOperation.OperationName && outcome.Result is { } result)
+        {
+            healthMetrics.Record(run.Cluster, result);
+        }
+
         Log.RunFinished(logger, run.Id, outcome.Status.ToWireName(), error ?? string.Empty);
         return outcome.Status;
     }

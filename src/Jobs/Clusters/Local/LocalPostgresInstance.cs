@@ -375,7 +375,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
         }
     }
 
-    private static void TryDeleteDirectory(string path)
+    internal static void TryDeleteDirectory(string path)
     {
         try
         {

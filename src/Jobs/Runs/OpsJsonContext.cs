@@ -27,4 +27,5 @@ namespace StackGres.Ops.Jobs.Runs;
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(RestoreTestResult))]
 [JsonSerializable(typeof(LogReportDocument))]
+[JsonSerializable(typeof(StackGres.Ops.Jobs.Operations.HealthCheck.HealthCheckResult))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;

@@ -11,7 +11,9 @@ namespace StackGres.Ops.Jobs.Clusters.Local;
 /// </summary>
 public static class LocalClusterProvisioner
 {
-    private const string PrimaryDirectoryName = "primary";
+    /// <summary>Instance names: pg0 is the first primary, pg1..pgN its replicas (names stay when roles change).</summary>
+    public const string InstanceNamePrefix = "pg";
+    private const string PrimaryDirectoryName = InstanceNamePrefix + "0";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Starts the primary and the replicas; on any failure everything started so far is removed again.</summary>
@@ -40,7 +42,7 @@ public static class LocalClusterProvisioner
 
             for (var i = 1; i <= options.Replicas; i++)
             {
-                var name = "replica" + i.ToString(CultureInfo.InvariantCulture);
+                var name = InstanceNamePrefix + i.ToString(CultureInfo.InvariantCulture);
                 replicas.Add(await StartReplicaAsync(options, binaries, primary, root, name, cancellationToken).ConfigureAwait(false));
             }
 
@@ -49,7 +51,7 @@ public static class LocalClusterProvisioner
                 await WaitUntilStreamingAsync(primary, replica, options.StreamingTimeout, cancellationToken).ConfigureAwait(false);
             }
 
-            return new LocalCluster(root, primary, replicas);
+            return new LocalCluster(root, primary, replicas, binaries);
         }
         catch
         {
@@ -201,6 +203,10 @@ public static class LocalClusterProvisioner
             ["max_wal_senders"] = senders,
             ["max_replication_slots"] = senders,
             ["hot_standby"] = "on",
+
+            // pg_rewind needs hint-bit changes in the WAL to take an old primary back after a switchover.
+            ["wal_log_hints"] = "on",
+            ["full_page_writes"] = "on",
             ["cluster_name"] = PrimaryDirectoryName,
         };
     }

@@ -22,6 +22,7 @@ public sealed class MinorUpgradeOperation : IOperation
         RollingParameters.Candidate,
         RollingParameters.MaxLagBytes,
         RollingParameters.TimeoutSeconds,
+        RollingParameters.MeasureWrites,
     ];
 
     public void Validate(ParameterValues values, List<string> errors)

@@ -18,8 +18,8 @@ public sealed record RollStep
     /// <summary>How long the instance did not accept connections during the step.</summary>
     public double? DownSeconds { get; init; }
 
-    /// <summary>done, failed or skipped.</summary>
-    public string Outcome { get; init; } = "done";
+    /// <summary>running, done, failed or skipped.</summary>
+    public string Outcome { get; init; } = "running";
 
     public string? Detail { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed record RollingParameters
     public const string OnlyPendingRestartName = "onlyPendingRestart";
     public const string CandidateName = "candidate";
     public const string BinDirectoryName = "binDirectory";
+    public const string MeasureWritesName = "measureWrites";
+    public const string ProbeTable = "stackgres_ops_write_probe";
     public const string Switchover = "switchover";
     public const string Restart = "restart";
     private const long DefaultMaxLagBytes = 1024 * 1024;
@@ -43,6 +45,13 @@ public sealed record RollingParameters
         "The directory of the new PostgreSQL binaries (pg_ctl, postgres), absolute; same major version, same or " +
         "later minor.");
 
+    public static readonly ParameterDefinition MeasureWrites = new(MeasureWritesName, ParameterType.Boolean,
+        "Keep a client writing during the roll (one INSERT after another into a scratch table public." + ProbeTable +
+        " of the default database, through every instance with target_session_attrs=read-write; dropped afterwards) " +
+        "and report the commits lost and the longest time no write succeeded.", JsonValue.Create(false));
+
+    public bool MeasureClientWrites { get; init; }
+
     public long MaxLag { get; init; } = DefaultMaxLagBytes;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
@@ -64,5 +73,6 @@ public sealed record RollingParameters
         PendingRestartOnly = values.GetBoolean(OnlyPendingRestartName, false),
         CandidateInstance = values.GetString(CandidateName),
         TargetBinDirectory = values.GetString(BinDirectoryName),
+        MeasureClientWrites = values.GetBoolean(MeasureWritesName, false),
     };
 }

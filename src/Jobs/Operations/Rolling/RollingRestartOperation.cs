@@ -23,6 +23,7 @@ public sealed class RollingRestartOperation : IOperation
         RollingParameters.Candidate,
         RollingParameters.MaxLagBytes,
         RollingParameters.TimeoutSeconds,
+        RollingParameters.MeasureWrites,
     ];
 
     public void Validate(ParameterValues values, List<string> errors)

@@ -24,6 +24,9 @@ public sealed record RollingResult
 
     public string? TargetVersion { get; init; }
 
+    /// <summary>What a client writing all along saw (measureWrites); null when not measured.</summary>
+    public WriteProbeResult? Writes { get; init; }
+
     /// <summary>Why the roll stopped before its end, and the state it left; null when it went through.</summary>
     public string? StoppedBecause { get; init; }
 

@@ -32,6 +32,7 @@ public sealed class RollingRun
     private IReadOnlyList<InstanceView> before = [];
     private string? primaryBefore;
     private string? targetVersion;
+    private WriteProbeResult? writes;
 
     public RollingRun(string operation, RollingParameters parameters, OperationContext context)
     {
@@ -56,25 +57,61 @@ public sealed class RollingRun
     private async Task<RollingResult> RunAsync(Func<ClusterTopology, CancellationToken, Task> roll, CancellationToken cancellationToken)
     {
         var start = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await using var probe = parameters.MeasureClientWrites && !context.DryRun
+            ? await StartProbeAsync(cancellationToken).ConfigureAwait(false)
+            : null;
         try
         {
             await roll(start, cancellationToken).ConfigureAwait(false);
         }
         catch (RollFailedException e)
         {
+            writes = await StopProbeAsync(probe).ConfigureAwait(false);
             var stopped = await DescribeStopAsync(e.Message).ConfigureAwait(false);
             context.Events.Log(LogLevel.Error, stopped.StoppedBecause!);
             throw new OperationFailedException(stopped.StoppedBecause!, stopped);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
+            writes = await StopProbeAsync(probe).ConfigureAwait(false);
             var stopped = await DescribeStopAsync("Cancelled between two steps; no instance was left down.").ConfigureAwait(false);
             throw new OperationCancelledException(stopped, e, cancellationToken);
         }
 
+        writes = await StopProbeAsync(probe).ConfigureAwait(false);
         var end = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Log(LogLevel.Information, $"Done in {clock.Elapsed.TotalSeconds:0.0} s: {end.Describe()}");
         return Result(end, stoppedBecause: null);
+    }
+
+    private async Task<WriteProbe> StartProbeAsync(CancellationToken cancellationToken)
+    {
+        var cluster = context.Connector.Cluster;
+        var everyInstance = cluster with { Host = string.Join(',', instances.Select(i => $"{i.Host}:{i.Port}")) };
+        context.Events.Log(LogLevel.Information, $"Writing into public.{RollingParameters.ProbeTable} of {cluster.Database} all along the roll");
+        return await WriteProbe.StartAsync(everyInstance.ToConnectionString(context.Connector.Password), "public", RollingParameters.ProbeTable, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<WriteProbeResult?> StopProbeAsync(WriteProbe? probe)
+    {
+        if (probe is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = await probe.StopAsync(dropTable: true, CancellationToken.None).ConfigureAwait(false);
+            context.Events.Log(result.Lost == 0 ? LogLevel.Information : LogLevel.Error,
+                $"Client writes: {result.Committed} committed, {result.Lost} lost, {result.Failed} refused; longest time without a write {result.LongestGapSeconds:0.000} s");
+            return result;
+        }
+        catch (NpgsqlException e)
+        {
+            context.Events.Log(LogLevel.Warning, $"Could not check the client writes afterwards: {e.Message}");
+            return null;
+        }
     }
 
     private async Task<ClusterTopology> PrepareAsync(CancellationToken cancellationToken)
@@ -293,7 +330,7 @@ public sealed class RollingRun
         context.Events.Log(LogLevel.Information, $"{candidate.Instance.Name} promoted; writes were refused for {writesBack.TotalSeconds:0.00} s");
 
         await RepointReplicasAsync(oldPrimary.Instance, candidate.Instance, conninfoTemplate).ConfigureAwait(false);
-        await RejoinAsync(oldPrimary.Instance, candidate.Instance, binDirectoryForOldPrimary ?? oldBinDirectory, conninfoTemplate, logFile).ConfigureAwait(false);
+        await RejoinAsync(oldPrimary.Instance, candidate.Instance, shutdownCheckpoint, binDirectoryForOldPrimary ?? oldBinDirectory, conninfoTemplate, logFile).ConfigureAwait(false);
     }
 
     /// <summary>The other replicas get a slot on the new primary and follow it (primary_conninfo is reloadable).</summary>
@@ -313,7 +350,8 @@ public sealed class RollingRun
     }
 
     /// <summary>The old primary is rewound onto the new timeline and started as a replica of the new primary.</summary>
-    private async Task RejoinAsync(ClusterInstance oldPrimary, ClusterInstance newPrimary, string binDirectory, string conninfoTemplate, string logFile)
+    private async Task RejoinAsync(ClusterInstance oldPrimary, ClusterInstance newPrimary, Lsn shutdownCheckpoint, string binDirectory, string conninfoTemplate,
+        string logFile)
     {
         var control = controls[oldPrimary.Name];
         var step = Begin(oldPrimary, "rewind", "stopped", $"onto {newPrimary.Name}");
@@ -323,8 +361,19 @@ public sealed class RollingRun
         // pg_rewind reads the source's timeline from its control file, written by a checkpoint after the promotion.
         await ExecuteAsync(newPrimary, "CHECKPOINT", CancellationToken.None).ConfigureAwait(false);
         var down = Stopwatch.StartNew();
-        var rewound = await control.RewindAsync(binDirectory, newPrimary, context.Connector.Cluster.Username, context.Connector.Password, CancellationToken.None)
-            .ConfigureAwait(false);
+        string rewound;
+        try
+        {
+            rewound = await control.RewindAsync(binDirectory, newPrimary, context.Connector.Cluster.Username, context.Connector.Password, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (OperationFailedException e)
+        {
+            // The new primary replayed the old one's shutdown checkpoint before its promotion: their histories do not
+            // diverge, so the old primary can follow as it is (what pg_rewind would have found).
+            context.Events.Log(LogLevel.Warning, $"{e.Message} Not needed here: {newPrimary.Name} had replayed {oldPrimary.Name}'s shutdown checkpoint {shutdownCheckpoint} before its promotion.");
+            rewound = "not run (" + e.Message + "); not needed after a clean switchover";
+        }
 
         await control.FollowAsync(newPrimary, conninfoTemplate, slot, CancellationToken.None).ConfigureAwait(false);
         End(step, $"pg_rewind: {rewound}", downSeconds: null);
@@ -482,6 +531,11 @@ public sealed class RollingRun
         var serving = end.Primary is { } primary
             ? $"{primary.Instance.Name} is the primary and accepts writes"
             : "NO instance accepts writes";
+        foreach (var unfinished in steps.Where(s => s.Outcome == "running").ToArray())
+        {
+            End(unfinished, reason, downSeconds: null, "failed");
+        }
+
         var untouched = instances.Where(i => steps.All(s => s.Instance != i.Name)).Select(i => i.Name).ToArray();
         var message = $"{operation} stopped: {reason} Now {serving}; {end.Describe()}." +
             (untouched.Length > 0 ? $" Not touched: {string.Join(", ", untouched)}." : string.Empty);
@@ -500,6 +554,7 @@ public sealed class RollingRun
         BinDirectory = parameters.TargetBinDirectory,
         TargetVersion = targetVersion,
         StoppedBecause = stoppedBecause,
+        Writes = writes,
         Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
     };
 

@@ -20,6 +20,7 @@ public sealed class SwitchoverOperation : IOperation
         RollingParameters.Candidate,
         RollingParameters.MaxLagBytes,
         RollingParameters.TimeoutSeconds,
+        RollingParameters.MeasureWrites,
     ];
 
     public void Validate(ParameterValues values, List<string> errors)

@@ -29,13 +29,35 @@ public sealed class ClusterTopologyReader
         this.instances = instances.Select(i => (i, cluster.ForServer(i.Host, i.Port))).ToArray();
     }
 
+    /// <summary>How long one instance may take to answer before it counts as down; default: no limit of its own.</summary>
+    public TimeSpan? AnswerWithin { get; init; }
+
     public IClusterConnector ConnectorOf(ClusterInstance instance) =>
         instances.Single(i => string.Equals(i.Instance.Name, instance.Name, StringComparison.Ordinal)).Connector;
 
     public async Task<ClusterTopology> ReadAsync(CancellationToken cancellationToken)
     {
-        var statuses = await Task.WhenAll(instances.Select(i => ReadAsync(i.Instance, i.Connector, cancellationToken))).ConfigureAwait(false);
+        var statuses = await Task.WhenAll(instances.Select(i => ReadWithinAsync(i.Instance, i.Connector, cancellationToken))).ConfigureAwait(false);
         return new ClusterTopology(statuses);
+    }
+
+    private async Task<InstanceStatus> ReadWithinAsync(ClusterInstance instance, IClusterConnector connector, CancellationToken cancellationToken)
+    {
+        if (AnswerWithin is not { } limit)
+        {
+            return await ReadAsync(instance, connector, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(limit);
+        try
+        {
+            return await ReadAsync(instance, connector, budget.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new InstanceStatus { Instance = instance, Error = $"no answer within {limit.TotalSeconds:0} s" };
+        }
     }
 
     private static async Task<InstanceStatus> ReadAsync(ClusterInstance instance, IClusterConnector connector, CancellationToken cancellationToken)

@@ -537,7 +537,7 @@ public sealed class RollingRun
         }
 
         var untouched = instances.Where(i => steps.All(s => s.Instance != i.Name)).Select(i => i.Name).ToArray();
-        var message = $"{operation} stopped: {reason} Now {serving}; {end.Describe()}." +
+        var message = $"{operation} stopped: {reason.TrimEnd().TrimEnd('.')}. Now {serving}; {end.Describe()}." +
             (untouched.Length > 0 ? $" Not touched: {string.Join(", ", untouched)}." : string.Empty);
         return Result(end, message);
     }

@@ -61,6 +61,30 @@ public static class LocalClusterProvisioner
     }
 
     /// <summary>
+    /// Stops every server still running from a data directory under <paramref name="root"/> (a cluster left behind by
+    /// an interrupted process) and removes the directory, so that a new cluster can be provisioned there.
+    /// </summary>
+    public static async Task RemoveLeftoverAsync(string root, PostgresBinaries binaries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(binaries);
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var dataDirectory in Directory.EnumerateDirectories(root).Where(d => File.Exists(Path.Combine(d, "PG_VERSION"))))
+        {
+            if (PgCtl.IsRunning(dataDirectory))
+            {
+                var owner = await DataDirectoryOwner.ForAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+                await new PgCtl(Path.Combine(binaries.BinDirectory, "pg_ctl"), owner).StopAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>
     /// Slot names of the replicas that stream from <paramref name="primary"/> now (pg_stat_replication joined to
     /// pg_replication_slots on the walsender pid).
     /// </summary>

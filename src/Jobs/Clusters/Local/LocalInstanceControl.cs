@@ -135,7 +135,8 @@ public sealed class LocalInstanceControl
             throw new OperationFailedException($"pg_rewind of {Instance} failed (exit code {result.ExitCode}): {output}");
         }
 
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "done";
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "done";
+        return last.StartsWith("pg_rewind: ", StringComparison.Ordinal) ? last["pg_rewind: ".Length..] : last;
     }
 
     /// <summary>The instance's primary_conninfo as written in its postgresql.auto.conf; null when none is.</summary>

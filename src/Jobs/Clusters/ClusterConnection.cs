@@ -62,10 +62,10 @@ public sealed record ClusterConnection
         };
         if (IsMultiHost)
         {
-            // Npgsql remembers for HostRecheckSeconds (default 10) which host was the primary; after a
-            // switchover the new one must be found at once.
+            // Npgsql remembers for HostRecheckSeconds (default 10) which hosts were standbys; after a
+            // switchover the new primary must be found at once: no memory.
             builder.TargetSessionAttributes = "read-write";
-            builder.HostRecheckSeconds = 1;
+            builder.HostRecheckSeconds = 0;
         }
 
         if (!string.IsNullOrEmpty(password))

@@ -20,7 +20,9 @@ namespace StackGres.Ops.Jobs.Operations.Rolling;
 public sealed class RollingRun
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CriticalPollInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan ExitedGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StreamingGrace = TimeSpan.FromSeconds(10);
     private readonly string operation;
     private readonly RollingParameters parameters;
     private readonly OperationContext context;
@@ -140,6 +142,15 @@ public sealed class RollingRun
 
         primaryBefore = primary.Instance.Name;
         var unhealthy = start.Instances.Where(i => i != primary && !start.IsStreaming(i)).ToArray();
+        for (var grace = Stopwatch.StartNew(); unhealthy.Length > 0 && grace.Elapsed < StreamingGrace; )
+        {
+            // A replica reconnecting after a restart of its primary streams again within wal_retrieve_retry_interval (5 s).
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            start = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
+            primary = start.Primary ?? primary;
+            unhealthy = start.Instances.Where(i => i.Instance.Name != primary.Instance.Name && !start.IsStreaming(i)).ToArray();
+        }
+
         if (unhealthy.Length > 0)
         {
             // Restarting another instance now would put two down at once.
@@ -254,7 +265,11 @@ public sealed class RollingRun
         await control.StartAsync(binDirectory, logFile, CancellationToken.None).ConfigureAwait(false);
         var upAfter = await WaitUntilAsync(primary, control, logFile, t => t.Primary?.Instance.Name == primary.Name, "accept writes", down)
             .ConfigureAwait(false);
-        End(step, $"accepting writes again after {upAfter.TotalSeconds:0.0} s", upAfter.TotalSeconds);
+
+        // The replicas reconnect on their own (after wal_retrieve_retry_interval); the roll ends when they have.
+        await WaitUntilAsync(primary, control, logFile, t => t.Replicas.All(t.IsStreaming), "have its replicas streaming again", down)
+            .ConfigureAwait(false);
+        End(step, $"accepting writes again after {upAfter.TotalSeconds:0.00} s; replicas streaming after {down.Elapsed.TotalSeconds:0.0} s", upAfter.TotalSeconds);
         cancellationToken.ThrowIfCancellationRequested();
     }
 
@@ -304,25 +319,30 @@ public sealed class RollingRun
         await ExecuteAsync(oldPrimary.Instance, "CHECKPOINT", cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
+        // One session to the candidate, opened before the shutdown: the critical wait polls it every few milliseconds.
+        await using var candidateSession = await topology.ConnectorOf(candidate.Instance).OpenAsync("postgres", cancellationToken).ConfigureAwait(false);
+
         // From the shutdown on, nothing is cancelled half-way: the cluster must end with a primary.
         var down = Stopwatch.StartNew();
         var logFile = await oldControl.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var shutdownCheckpoint = await oldControl.LatestCheckpointAsync(oldBinDirectory, CancellationToken.None).ConfigureAwait(false);
         context.Events.Log(LogLevel.Information, $"{oldPrimary.Instance.Name} stopped cleanly at {shutdownCheckpoint}; waiting for {candidate.Instance.Name} to replay it");
+        var promoteRequested = false;
         try
         {
-            await WaitUntilAsync(candidate.Instance, newControl, null,
-                t => t[candidate.Instance.Name].Lsn is { } replayed && replayed > shutdownCheckpoint,
-                $"replay the old primary's shutdown checkpoint {shutdownCheckpoint}", down).ConfigureAwait(false);
-            await ExecuteAsync(candidate.Instance, "SELECT pg_catalog.pg_promote(true, 60)", CancellationToken.None).ConfigureAwait(false);
-            await WaitUntilAsync(candidate.Instance, newControl, null, t => t.Primary?.Instance.Name == candidate.Instance.Name, "accept writes", down)
-                .ConfigureAwait(false);
+            await WaitForReplayAsync(candidateSession, candidate.Instance, shutdownCheckpoint).ConfigureAwait(false);
+            promoteRequested = true;
+            await using var promote = new NpgsqlCommand("SELECT pg_catalog.pg_promote(true, $1)", candidateSession);
+            promote.Parameters.Add(new NpgsqlParameter { Value = (int)Math.Ceiling(parameters.Timeout.TotalSeconds) });
+            if (await promote.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is not true)
+            {
+                throw new RollFailedException($"{candidate.Instance.Name} was asked to promote and did not within {parameters.Timeout.TotalSeconds:0} s");
+            }
         }
         catch (Exception e) when (e is RollFailedException or NpgsqlException)
         {
-            End(step, $"abandoned: {e.Message}", down.Elapsed.TotalSeconds, "failed");
-            await RestartAsPrimaryAsync(oldPrimary.Instance, oldControl, oldBinDirectory, logFile).ConfigureAwait(false);
-            throw new RollFailedException($"Switchover to {candidate.Instance.Name} abandoned ({e.Message}); {oldPrimary.Instance.Name} was started again as the primary.");
+            await AbandonSwitchoverAsync(step, e.Message, down, oldPrimary.Instance, candidate.Instance, promoteRequested, oldBinDirectory, logFile)
+                .ConfigureAwait(false);
         }
 
         var writesBack = down.Elapsed;
@@ -331,6 +351,58 @@ public sealed class RollingRun
 
         await RepointReplicasAsync(oldPrimary.Instance, candidate.Instance, conninfoTemplate).ConfigureAwait(false);
         await RejoinAsync(oldPrimary.Instance, candidate.Instance, shutdownCheckpoint, binDirectoryForOldPrimary ?? oldBinDirectory, conninfoTemplate, logFile).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls the candidate's replay position until it is past the old primary's shutdown checkpoint.</summary>
+    private async Task WaitForReplayAsync(NpgsqlConnection candidateSession, ClusterInstance candidate, Lsn shutdownCheckpoint)
+    {
+        var waited = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand("SELECT pg_catalog.pg_last_wal_replay_lsn()::text", candidateSession);
+        while (true)
+        {
+            var replayed = Lsn.ParseOrNull(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) as string);
+            if (replayed > shutdownCheckpoint)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > parameters.Timeout)
+            {
+                throw new RollFailedException(
+                    $"{candidate.Name} did not replay the old primary's shutdown checkpoint {shutdownCheckpoint} within {parameters.Timeout.TotalSeconds:0} s (it is at {replayed})");
+            }
+
+            await Task.Delay(CriticalPollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The switchover cannot go on. If the candidate became the primary after all, that is kept (never two primaries);
+    /// if its promotion was requested and may still happen, it is stopped first; then the old primary starts again as
+    /// the primary.
+    /// </summary>
+    private async Task AbandonSwitchoverAsync(RollStep step, string why, Stopwatch down, ClusterInstance oldPrimary, ClusterInstance candidate,
+        bool promoteRequested, string oldBinDirectory, string logFile)
+    {
+        if (promoteRequested)
+        {
+            try
+            {
+                await WaitUntilAsync(candidate, controls[candidate.Name], null, t => t[candidate.Name].Role == "primary", "finish its promotion", Stopwatch.StartNew())
+                    .ConfigureAwait(false);
+                context.Events.Log(LogLevel.Warning, $"{why}; but {candidate.Name} did become the primary: the switchover goes on");
+                return;
+            }
+            catch (RollFailedException)
+            {
+                context.Events.Log(LogLevel.Warning, $"Stopping {candidate.Name}, whose promotion was requested but did not happen, before {oldPrimary.Name} starts again");
+                await controls[candidate.Name].StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        End(step, $"abandoned: {why}", down.Elapsed.TotalSeconds, "failed");
+        await RestartAsPrimaryAsync(oldPrimary, controls[oldPrimary.Name], oldBinDirectory, logFile).ConfigureAwait(false);
+        throw new RollFailedException($"Switchover to {candidate.Name} abandoned ({why}); {oldPrimary.Name} was started again as the primary.");
     }
 
     /// <summary>The other replicas get a slot on the new primary and follow it (primary_conninfo is reloadable).</summary>

@@ -39,7 +39,7 @@ public sealed class WriteProbe : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             TargetSessionAttributes = "read-write",
-            HostRecheckSeconds = 1,
+            HostRecheckSeconds = 0,
             Pooling = false,
             Timeout = 2,
             CommandTimeout = 5,

@@ -10,4 +10,7 @@ public sealed record RunSubmission(string Cluster, string Operation, JsonElement
 
     /// <summary>The Hangfire job that will execute the run, when it is known before (a window's job).</summary>
     public string? JobId { get; init; }
+
+    /// <summary>The index of the window step that asks for the run.</summary>
+    public int? WindowStep { get; init; }
 }

@@ -60,6 +60,25 @@ public sealed class RunSubmitter(
         return new SubmissionResult(run, []);
     }
 
+    /// <summary>
+    /// Checks each request and records them all at once (the runs of one window step): the accepted ones queued, the
+    /// refused ones failed with their reasons. Returns the records in the order of the requests.
+    /// </summary>
+    public async Task<IReadOnlyList<RunRecord>> CreateAllAsync(IReadOnlyList<RunSubmission> submissions, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>(submissions.Count);
+        foreach (var submission in submissions)
+        {
+            var check = await CheckAsync(submission, cancellationToken);
+            runs.Add(check.Errors.Count == 0
+                ? NewRun(submission, RunStatus.Queued, reason: null)
+                : NewRun(submission, RunStatus.Failed, string.Join(" ", check.Errors)) with { FinishedAt = clock.GetUtcNow() });
+        }
+
+        await store.InsertAllAsync(runs, cancellationToken);
+        return runs;
+    }
+
     /// <summary>Records a run that ends before it starts (a window's refused or skipped step), with its reasons.</summary>
     public async Task<RunRecord> RecordAsync(RunSubmission submission, RunStatus status, IReadOnlyList<string> reasons, CancellationToken cancellationToken)
     {
@@ -124,6 +143,7 @@ public sealed class RunSubmitter(
         CreatedAt = clock.GetUtcNow(),
         DeadlineAt = submission.DeadlineAt,
         JobId = submission.JobId,
+        WindowStep = submission.WindowStep,
     };
 
     /// <summary>Connection, authentication and server-state errors: the cluster, not the request, is at fault.</summary>

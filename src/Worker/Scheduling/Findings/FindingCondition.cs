@@ -15,9 +15,10 @@ public sealed record FindingCondition(IReadOnlyList<string> Checks, HealthSeveri
     public bool Matches(HealthFinding finding) =>
         finding.Severity >= MinSeverity && Checks.Contains(finding.Check, StringComparer.Ordinal);
 
-    /// <summary>"table-bloat finding at warning or worse", "index-bloat or invalid-index finding at critical".</summary>
-    public string Describe() =>
-        $"{string.Join(" or ", Checks)} finding at {SeverityName(MinSeverity)}{(MinSeverity < HealthSeverity.Critical ? " or worse" : string.Empty)}";
+    /// <summary>"table-bloat finding at warning or worse", "index-bloat or invalid-index findings at critical".</summary>
+    public string Describe(int count = 1) =>
+        $"{string.Join(" or ", Checks)} finding{(count == 1 ? string.Empty : "s")} at {SeverityName(MinSeverity)}" +
+        (MinSeverity < HealthSeverity.Critical ? " or worse" : string.Empty);
 
     public static string SeverityName(HealthSeverity severity) => severity.ToString().ToLowerInvariant();
 }

@@ -13,6 +13,9 @@ namespace StackGres.Ops.Worker.Scheduling.Findings;
 public sealed record FindingTarget(string Operation, IReadOnlyList<string> Checks, string Parameter, RelationKind Kind,
     IReadOnlyList<string> Replaced)
 {
+    /// <summary>Schemas whose relations the operation cannot work on (pg_repack cannot rebuild system catalogs).</summary>
+    public IReadOnlyList<string> ExcludedSchemas { get; init; } = [];
+
     public const string DatabasesParameter = "databases";
     public const string SchemasParameter = "schemas";
 
@@ -21,7 +24,7 @@ public sealed record FindingTarget(string Operation, IReadOnlyList<string> Check
         new(VacuumOperation.OperationName, [RelationCheck.TableBloatCheck], VacuumParameters.TablesName, RelationKind.Table,
             [VacuumParameters.TablesName]),
         new(RepackOperation.OperationName, [RelationCheck.TableBloatCheck], RepackParameters.TablesName, RelationKind.Table,
-            [RepackParameters.TablesName]),
+            [RepackParameters.TablesName]) { ExcludedSchemas = ["pg_catalog", "information_schema"] },
         new(ReindexOperation.OperationName, [RelationCheck.IndexBloatCheck, RelationCheck.InvalidIndexCheck], ReindexParameters.IndexesName,
             RelationKind.Index, [ReindexParameters.IndexesName, ReindexParameters.TablesName]),
     ];

@@ -59,7 +59,7 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
         var matched = snapshot.Findings.Where(when.Matches).ToArray();
         return matched.Length == 0
             ? StepPlan.Skip($"Not needed: no {when.Describe()} in {snapshot.Describe()}.")
-            : StepPlan.Run(template, $"Started because {snapshot.Describe()} found {matched.Length} {when.Describe()}: {List(matched)}.");
+            : StepPlan.Run(template, $"Started because {snapshot.Describe()} found {matched.Length} {when.Describe(matched.Length)}: {List(matched)}.");
     }
 
     private async Task<StepPlan> PlanTargetsAsync(WindowStep step, FindingCondition when, HealthCheckSnapshot snapshot, RunSubmission template,
@@ -110,6 +110,10 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
                 {
                     leftOut.Add($"{group.Key}: {finding.Object} (no longer there, or its name reads more than one way)");
                 }
+                else if (target.ExcludedSchemas.Contains(relation.Schema, StringComparer.Ordinal))
+                {
+                    leftOut.Add($"{group.Key}: {finding.Object} (a system catalog, which {step.Operation} cannot work on)");
+                }
                 else if (schemas.Count > 0 && !schemas.Contains(relation.Schema, StringComparer.Ordinal))
                 {
                     leftOut.Add($"{group.Key}: {finding.Object} (not in '{FindingTarget.SchemasParameter}')");
@@ -124,14 +128,14 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
             {
                 var submission = template with { Parameters = Fill(step.Parameters, target, group.Key, chosen.Select(c => c.Name)) };
                 runs.Add(new PlannedRun(submission,
-                    $"Targets from {snapshot.Describe()}: {chosen.Count} {when.Describe()} in database '{group.Key}': {List(chosen.Select(c => c.Finding))}."));
+                    $"Targets from {snapshot.Describe()}: {chosen.Count} {when.Describe(chosen.Count)} in database '{group.Key}': {List(chosen.Select(c => c.Finding))}."));
             }
         }
 
         var leftOutNote = leftOut.Count == 0 ? string.Empty : $" Left out: {string.Join("; ", leftOut.Take(ListedObjects))}{More(leftOut.Count)}.";
         if (runs.Count == 0)
         {
-            return StepPlan.Skip($"Nothing to do: the {when.Describe()}s{scope} of {snapshot.Describe()} name nothing {step.Operation} can still work on.{leftOutNote}");
+            return StepPlan.Skip($"Nothing to do: the {when.Describe(2)}{scope} of {snapshot.Describe()} name nothing {step.Operation} can still work on.{leftOutNote}");
         }
 
         return new StepPlan(runs.Select(r => r with { Note = r.Note + leftOutNote }).ToArray());

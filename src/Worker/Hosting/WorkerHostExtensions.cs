@@ -66,6 +66,7 @@ public static class WorkerHostExtensions
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
         builder.Services.AddSingleton<FindingsStepPlanner>();
+        builder.Services.AddSingleton<FindingsRequestPlanner>();
         builder.Services.AddSingleton(services => WindowCatalog.Build(
             services.GetRequiredService<IOptions<WindowsOptions>>().Value,
             services.GetRequiredService<IConfiguration>(),

@@ -23,8 +23,8 @@ public sealed class RunSubmitter(
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
-    /// <summary>Checks, records and queues a run (the API's path).</summary>
-    public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken)
+    /// <summary>Checks, records and queues a run (the API's path); <paramref name="note"/> opens its log (why it runs on what).</summary>
+    public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken, string? note = null)
     {
         var result = await CreateAsync(submission, cancellationToken);
         if (result.Run is not { } run)
@@ -34,6 +34,11 @@ public sealed class RunSubmitter(
 
         try
         {
+            if (note is not null)
+            {
+                await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "info", note, cancellationToken);
+            }
+
             var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
             await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
             Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);

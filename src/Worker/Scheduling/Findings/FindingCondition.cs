@@ -12,6 +12,9 @@ public sealed record FindingCondition(IReadOnlyList<string> Checks, HealthSeveri
 
     public const HealthSeverity DefaultMinSeverity = HealthSeverity.Warning;
 
+    /// <summary>The condition of a step whose targets come from findings and whose <c>When</c> says nothing more.</summary>
+    public static FindingCondition For(FindingTarget target) => new(target.Checks, DefaultMinSeverity, DefaultMaxAge);
+
     public bool Matches(HealthFinding finding) =>
         finding.Severity >= MinSeverity && Checks.Contains(finding.Check, StringComparer.Ordinal);
 

@@ -100,7 +100,8 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
             }
             catch (NpgsqlException e)
             {
-                return StepPlan.Fail($"Cluster '{template.Cluster}' cannot be reached to look up the objects of the findings in database '{group.Key}': {e.Message}");
+                return StepPlan.Fail($"Cluster '{template.Cluster}' cannot be reached to look up the objects of the findings in database '{group.Key}': {e.Message}")
+                    with { ClusterUnreachable = true };
             }
 
             var chosen = new List<(HealthFinding Finding, string Name)>();

@@ -13,6 +13,9 @@ public sealed record StepPlan(IReadOnlyList<PlannedRun> Runs, RunStatus EndedAs 
     public static StepPlan Skip(string reason) => new([], RunStatus.Skipped, reason);
 
     public static StepPlan Fail(string reason) => new([], RunStatus.Failed, reason);
+
+    /// <summary>The cluster could not be reached to look the findings' objects up (a request may be tried again later).</summary>
+    public bool ClusterUnreachable { get; init; }
 }
 
 /// <summary>One run a step asks for, and what its log should say about why.</summary>

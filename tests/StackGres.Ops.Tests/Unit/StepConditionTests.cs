@@ -69,6 +69,32 @@ public sealed class StepConditionTests
     }
 
     [Fact]
+    public void TheReadmeExample_IsAccepted()
+    {
+        var json = """
+            {"Ops":{"Windows":{"w":{"Cron":"0 2 * * *","Duration":"01:00:00","Clusters":["a"],
+            "Operations": [
+              { "Operation": "health-check", "Parameters": { "bloatMinSizeMb": 100 } },
+              { "Operation": "repack", "Targets": "findings", "When": { "Checks": [ "table-bloat" ], "MinSeverity": "critical" } },
+              { "Operation": "reindex", "Targets": "findings" },
+              { "Operation": "vacuum", "Parameters": { "freeze": true, "target": "needed" }, "When": { "Checks": [ "xid-wraparound" ] } }
+            ]}}}}
+            """;
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+        var failures = new List<string>();
+
+        var catalog = WindowCatalog.Build(configuration.GetSection(WindowsOptions.SectionName).Get<WindowsOptions>()!, configuration,
+            OperationCatalog.CreateDefault(), new ClustersOptions { ["a"] = new ClusterDefinition { Host = "h" } }, DateTimeOffset.UnixEpoch, failures);
+
+        Assert.Empty(failures);
+        Assert.True(catalog.TryGet("w", out var window));
+        Assert.Equal([null, StepTargets.Findings, StepTargets.Findings, StepTargets.Parameters],
+            window.Steps.Select(s => s.When is null ? (StepTargets?)null : s.Targets));
+        Assert.Equal(HealthSeverity.Critical, window.Steps[1].When!.MinSeverity);
+        Assert.Equal(["xid-wraparound"], window.Steps[3].When!.Checks);
+    }
+
+    [Fact]
     public void AStepWithoutWhenOrTargets_AlwaysRuns()
     {
         var (step, failures) = Build("vacuum");

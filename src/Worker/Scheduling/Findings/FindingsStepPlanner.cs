@@ -100,8 +100,10 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
             }
             catch (NpgsqlException e)
             {
-                return StepPlan.Fail($"Cluster '{template.Cluster}' cannot be reached to look up the objects of the findings in database '{group.Key}': {e.Message}")
-                    with { ClusterUnreachable = true };
+                // Connection, authentication and server-state errors: the cluster, not the request, is at fault.
+                var unreachable = e is not PostgresException postgres || postgres.SqlState[..2] is "08" or "28" or "53" or "57";
+                return StepPlan.Fail($"The objects of the findings in database '{group.Key}' of cluster '{template.Cluster}' could not be looked up: {e.Message}")
+                    with { ClusterUnreachable = unreachable };
             }
 
             var chosen = new List<(HealthFinding Finding, string Name)>();

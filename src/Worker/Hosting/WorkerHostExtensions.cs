@@ -16,6 +16,7 @@ using StackGres.Ops.Worker.Execution.Kubernetes;
 using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Findings;
 using StackGres.Ops.Worker.Scheduling.Windows;
 using StackGres.Ops.Worker.Diagnostics;
 using Prometheus;
@@ -64,6 +65,8 @@ public static class WorkerHostExtensions
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
+        builder.Services.AddSingleton<FindingsStepPlanner>();
+        builder.Services.AddSingleton<FindingsRequestPlanner>();
         builder.Services.AddSingleton(services => WindowCatalog.Build(
             services.GetRequiredService<IOptions<WindowsOptions>>().Value,
             services.GetRequiredService<IConfiguration>(),

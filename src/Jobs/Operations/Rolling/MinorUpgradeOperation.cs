@@ -43,6 +43,15 @@ public sealed class MinorUpgradeOperation : IOperation
         return Task.CompletedTask;
     }
 
-    public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken) =>
-        await new RollingRun(Name, RollingParameters.From(values), context).RollAsync(cancellationToken).ConfigureAwait(false);
+    public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Connector.Cluster.Patroni is not null)
+        {
+            using var patroni = new PatroniRollingRun(Name, RollingParameters.From(values), context);
+            return await patroni.RollAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await new RollingRun(Name, RollingParameters.From(values), context).RollAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -19,7 +19,7 @@ public sealed class OptionsValidatorTests
         Assert.True(result.Failed);
         var failures = result.Failures!.ToArray();
         Assert.Contains(failures, f => f.StartsWith("Ops:Clusters:Bad_Name:", StringComparison.Ordinal));
-        Assert.Contains("Ops:Clusters:prod:Host is required.", failures);
+        Assert.Contains("Ops:Clusters:prod:Host is required (or Instances, for a cluster with replicas).", failures);
         Assert.Contains("Ops:Clusters:prod:Port must be between 1 and 65535 (got 0).", failures);
         Assert.Contains("Ops:Clusters:prod:Username is required.", failures);
         Assert.Contains(failures, f => f.StartsWith("Ops:Clusters:prod:PasswordEnv names the environment variable", StringComparison.Ordinal));

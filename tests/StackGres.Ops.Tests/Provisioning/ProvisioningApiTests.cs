@@ -151,6 +151,21 @@ public sealed class ProvisioningApiTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task OpenApi_DocumentsBothCalls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = WithSpec(await WorkerFactory.CreateAsync(fixture, ct));
+
+        var document = await SendAsync(worker, HttpMethod.Get, "/openapi/v1.json");
+
+        using var json = JsonDocument.Parse(document.Body);
+        var paths = json.RootElement.GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/v1/clusters/{name}/manifests").TryGetProperty("get", out var get));
+        Assert.True(get.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/yaml", out _));
+        Assert.True(paths.GetProperty("/api/v1/clusters/{name}/apply").TryGetProperty("post", out _));
+    }
+
+    [Fact]
     public async Task Start_Fails_NamingEveryBadKeyOfASpec()
     {
         var ct = TestContext.Current.CancellationToken;

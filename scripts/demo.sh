@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The embedded demo: installs what is missing, builds, then starts two local PostgreSQL servers, the
-# worker on top of them, and a real vacuum through the API. Ctrl-C stops everything it started.
+# The embedded demo: installs what is missing, builds, then starts local PostgreSQL servers (the worker's
+# storage; the cluster 'demo', a primary and one streaming replica), the worker on top of them, a real vacuum
+# and a switchover through the API. Ctrl-C stops everything it started.
 # Arguments go to the demo: --scale N (pgbench scale, default 10), --url URL, --dir PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -26,6 +26,24 @@ public sealed record ClusterConnection
     /// <summary>The cluster's pgBackRest repository; null when backups are not configured.</summary>
     public BackupRepository? Backup { get; init; }
 
+    /// <summary>
+    /// Every server of the cluster when it has replicas (empty for a single server named by Host and Port).
+    /// With instances, <see cref="Host"/> lists them all ("h1:p1,h2:p2") and connections ask for the one that
+    /// accepts writes (target_session_attrs=read-write) until the runner has found the primary.
+    /// </summary>
+    public IReadOnlyList<ClusterInstance> Instances { get; init; } = [];
+
+    /// <summary>True when <see cref="Host"/> names several servers ("h1:p1,h2:p2").</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsMultiHost => Host.Contains(',', StringComparison.Ordinal);
+
+    /// <summary>This cluster reached through one of its instances: its address and its files.</summary>
+    public ClusterConnection ForInstance(ClusterInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return this with { Host = instance.Host, Port = instance.Port, Local = instance.Local ?? Local };
+    }
+
     /// <summary>Builds an Npgsql connection string for one database of the cluster.</summary>
     public string ToConnectionString(string? password, string? database = null, string? applicationName = null)
     {
@@ -42,6 +60,14 @@ public sealed record ClusterConnection
             Timeout = 15,
             CommandTimeout = 0,
         };
+        if (IsMultiHost)
+        {
+            // Npgsql remembers for HostRecheckSeconds (default 10) which hosts were standbys; after a
+            // switchover the new primary must be found at once: no memory.
+            builder.TargetSessionAttributes = "read-write";
+            builder.HostRecheckSeconds = 0;
+        }
+
         if (!string.IsNullOrEmpty(password))
         {
             builder.Password = password;
@@ -51,5 +77,5 @@ public sealed record ClusterConnection
     }
 
     /// <summary>Host, port and user, safe to show in logs and messages.</summary>
-    public override string ToString() => $"{Username}@{Host}:{Port}";
+    public override string ToString() => IsMultiHost ? $"{Username}@{Host}" : $"{Username}@{Host}:{Port}";
 }

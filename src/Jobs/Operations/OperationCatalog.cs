@@ -1,6 +1,7 @@
 using StackGres.Ops.Jobs.Operations.HealthCheck;
 using StackGres.Ops.Jobs.Operations.Reindex;
 using StackGres.Ops.Jobs.Operations.Repack;
+using StackGres.Ops.Jobs.Operations.Rolling;
 using StackGres.Ops.Jobs.Operations.Backup;
 using StackGres.Ops.Jobs.Operations.Restore;
 using StackGres.Ops.Jobs.Operations.RestoreTest;
@@ -23,6 +24,7 @@ public sealed class OperationCatalog
         new VacuumOperation(), new ReindexOperation(), new RepackOperation(),
         new BackupOperation(), new RestoreOperation(), new RestoreTestOperation(),
         new LogReportOperation(), new HealthCheckOperation(),
+        new RollingRestartOperation(), new MinorUpgradeOperation(), new SwitchoverOperation(),
     ]);
 
     public IReadOnlyCollection<IOperation> All => _operations.Values;

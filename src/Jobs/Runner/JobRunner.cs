@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Clusters.Topology;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Runs;
 
@@ -25,9 +26,11 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
             return Fail(RunnerExitCodes.InvalidRequest, string.Join(" ", errors));
         }
 
-        await using var connector = new ClusterConnector(request.Cluster, password, ApplicationNames.ForRun(request.RunId));
+        var cluster = await PrimaryLocator.LocateAsync(request.Cluster, password, ApplicationNames.ForRun(request.RunId), cancellationToken)
+            .ConfigureAwait(false);
+        await using var connector = new ClusterConnector(cluster, password, ApplicationNames.ForRun(request.RunId));
         var context = new OperationContext(request.RunId, request.DryRun, connector, events);
-        events.Log(LogLevel.Information, $"run {request.RunId:N}: {operation.Name} on {request.Cluster}");
+        events.Log(LogLevel.Information, $"run {request.RunId:N}: {operation.Name} on {cluster}");
         try
         {
             var result = await operation.ExecuteAsync(values, context, cancellationToken).ConfigureAwait(false);

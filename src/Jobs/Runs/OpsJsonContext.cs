@@ -28,4 +28,5 @@ namespace StackGres.Ops.Jobs.Runs;
 [JsonSerializable(typeof(RestoreTestResult))]
 [JsonSerializable(typeof(LogReportDocument))]
 [JsonSerializable(typeof(StackGres.Ops.Jobs.Operations.HealthCheck.HealthCheckResult))]
+[JsonSerializable(typeof(StackGres.Ops.Jobs.Operations.Rolling.RollingResult))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using StackGres.Ops.Jobs.Clusters.Topology;
 using StackGres.Ops.Worker.Scheduling.Windows;
 
 namespace StackGres.Ops.Worker.Api;
@@ -12,4 +13,11 @@ public sealed record ClusterDescription(
     string PasswordSource,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyList<string> Windows,
-    IReadOnlyList<WindowOccurrence> NextWindows);
+    IReadOnlyList<WindowOccurrence> NextWindows)
+{
+    /// <summary>The instance accepting writes now (GET of one cluster only); null when none does or it was not asked.</summary>
+    public string? Primary { get; init; }
+
+    /// <summary>Every instance with its role, lag and upstream, asked live (GET of one cluster only).</summary>
+    public IReadOnlyList<InstanceView>? Topology { get; init; }
+}

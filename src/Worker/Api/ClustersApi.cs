@@ -1,4 +1,6 @@
 using StackGres.Ops.Jobs.Backup;
+using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Clusters.Topology;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
@@ -10,12 +12,13 @@ namespace StackGres.Ops.Worker.Api;
 public static class ClustersApi
 {
     public const int NextOpenings = 5;
+    private static readonly TimeSpan TopologyBudget = TimeSpan.FromSeconds(5);
 
     public static RouteGroupBuilder MapClustersApi(this RouteGroupBuilder api)
     {
         var clusters = api.MapGroup("/clusters").WithTags("Clusters");
         clusters.MapGet("/", List).Produces<IEnumerable<ClusterDescription>>();
-        clusters.MapGet("/{name}", Get).Produces<ClusterDescription>().ProducesProblem(StatusCodes.Status404NotFound);
+        clusters.MapGet("/{name}", GetAsync).Produces<ClusterDescription>().ProducesProblem(StatusCodes.Status404NotFound);
         clusters.MapGet("/{name}/backups", ListBackupsAsync).Produces<ClusterBackups>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
@@ -64,10 +67,32 @@ public static class ClustersApi
         }
     }
 
-    private static IResult Get(string name, ClusterInventory inventory, WindowCatalog windows, TimeProvider clock) =>
-        inventory.TryGet(name, out var cluster)
-            ? TypedResults.Ok(Describe(name, cluster, windows, windows.NextOpenings(name, clock.GetUtcNow(), NextOpenings)))
-            : Problems.NotFound($"There is no cluster '{name}'. Known clusters: {string.Join(", ", inventory.Names)}.");
+    private static async Task<IResult> GetAsync(string name, ClusterInventory inventory, WindowCatalog windows, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (!inventory.TryGet(name, out var cluster))
+        {
+            return Problems.NotFound($"There is no cluster '{name}'. Known clusters: {string.Join(", ", inventory.Names)}.");
+        }
+
+        var topology = await ReadTopologyAsync(name, cluster, cancellationToken);
+        return TypedResults.Ok(Describe(name, cluster, windows, windows.NextOpenings(name, clock.GetUtcNow(), NextOpenings)) with
+        {
+            Primary = topology.Primary?.Instance.Name,
+            Topology = topology.ToViews(),
+        });
+    }
+
+    /// <summary>Asks every instance (a cluster without Instances is its one server) within a few seconds.</summary>
+    private static async Task<ClusterTopology> ReadTopologyAsync(string name, ClusterDefinition cluster, CancellationToken cancellationToken)
+    {
+        var connection = cluster.ToConnection(name);
+        IReadOnlyList<ClusterInstance> instances = connection.Instances.Count > 0
+            ? connection.Instances
+            : [new ClusterInstance { Name = name, Host = cluster.Host, Port = cluster.Port }];
+        await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/worker", name);
+        return await new ClusterTopologyReader(connector, instances) { AnswerWithin = TopologyBudget }.ReadAsync(cancellationToken);
+    }
 
     private static ClusterDescription Describe(string name, ClusterDefinition cluster, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
         new(name, cluster.Host, cluster.Port, cluster.Database, cluster.Username,

@@ -49,11 +49,21 @@ public sealed class ClusterDefinition
     /// <summary>The pgBackRest repository and retention; null: no backups.</summary>
     public BackupRepository? Backup { get; set; }
 
+    /// <summary>
+    /// The cluster's servers when it has replicas (<c>Ops:Clusters:{name}:Instances:{i}</c>); Host and Port may then
+    /// be left out: connections go to whichever instance accepts writes. Rolling restarts, minor upgrades and
+    /// switchovers need them, with each instance's DataDirectory (and PgCtl) when it runs on the worker's machine.
+    /// </summary>
+    public List<InstanceDefinition> Instances { get; set; } = [];
+
     public ClusterConnection ToConnection(string? name = null) => new()
     {
         Name = name,
-        Host = Host,
+        Host = Instances.Count > 0 && string.IsNullOrWhiteSpace(Host)
+            ? string.Join(',', Instances.Select(i => $"{i.Host}:{i.Port}"))
+            : Host,
         Port = Port,
+        Instances = Instances.Select(i => i.ToInstance()).ToArray(),
         Username = Username,
         Database = Database,
         SslMode = SslMode,

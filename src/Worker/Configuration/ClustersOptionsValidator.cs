@@ -27,10 +27,12 @@ public sealed partial class ClustersOptionsValidator(IConfiguration? configurati
                 (failures ??= []).Add($"{key}: a cluster name must be 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit.");
             }
 
-            if (string.IsNullOrWhiteSpace(cluster.Host))
+            if (string.IsNullOrWhiteSpace(cluster.Host) && cluster.Instances.Count == 0)
             {
-                (failures ??= []).Add($"{key}:Host is required.");
+                (failures ??= []).Add($"{key}:Host is required (or Instances, for a cluster with replicas).");
             }
+
+            InstanceProblems(key, cluster, ref failures);
 
             if (cluster.Port is < 1 or > 65535)
             {
@@ -82,6 +84,50 @@ public sealed partial class ClustersOptionsValidator(IConfiguration? configurati
 
         return null;
     }
+
+    private static void InstanceProblems(string key, ClusterDefinition cluster, ref List<string>? failures)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < cluster.Instances.Count; i++)
+        {
+            var instance = cluster.Instances[i];
+            var instanceKey = $"{key}:Instances:{i}";
+            if (!InstanceName().IsMatch(instance.Name))
+            {
+                (failures ??= []).Add($"{instanceKey}:Name must be 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter (got '{instance.Name}').");
+            }
+            else if (!names.Add(instance.Name))
+            {
+                (failures ??= []).Add($"{instanceKey}:Name '{instance.Name}' is used by another instance of the cluster.");
+            }
+
+            if (string.IsNullOrWhiteSpace(instance.Host) || instance.Host.Contains(',', StringComparison.Ordinal))
+            {
+                (failures ??= []).Add($"{instanceKey}:Host is required and names one server.");
+            }
+
+            if (instance.Port is < 1 or > 65535)
+            {
+                (failures ??= []).Add($"{instanceKey}:Port must be between 1 and 65535 (got {instance.Port}).");
+            }
+            else if (!addresses.Add($"{instance.Host}:{instance.Port}"))
+            {
+                (failures ??= []).Add($"{instanceKey}: {instance.Host}:{instance.Port} is the address of another instance of the cluster.");
+            }
+
+            foreach (var (field, path) in new[] { ("DataDirectory", instance.DataDirectory), ("PgCtl", instance.PgCtl), ("SocketDirectory", instance.SocketDirectory) })
+            {
+                if (path is not null && !Path.IsPathFullyQualified(path))
+                {
+                    (failures ??= []).Add($"{instanceKey}:{field} must be an absolute path (got '{path}').");
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z][-_a-z0-9]{0,62}$")]
+    private static partial Regex InstanceName();
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial Regex ClusterName();

@@ -35,13 +35,14 @@ public static class DemoCommand
             token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         }
 
-        Say($"Starting two local PostgreSQL servers under {options.Root} (worker storage, and the cluster 'demo')...");
+        Say($"Starting local PostgreSQL servers under {options.Root}: the worker's storage, and the cluster 'demo' (a primary and one streaming replica)...");
         DemoEnvironment? environment = null;
         WebApplication? app = null;
         try
         {
             environment = await DemoEnvironment.StartAsync(options.Root, stopping.Token);
-            Say($"  storage  127.0.0.1:{environment.Storage.Port}   cluster 'demo'  127.0.0.1:{environment.Cluster.Port}");
+            Say($"  storage  127.0.0.1:{environment.Storage.Port}   cluster 'demo'  " +
+                string.Join("  ", environment.Replicated.ToInstances().Select(i => $"{i.Name} {i.Host}:{i.Port}")));
             Say($"Loading pgbench sample data (scale {options.Scale}) and making dead tuples...");
             await environment.PrepareSampleDataAsync(options.Scale, stopping.Token);
 
@@ -49,13 +50,19 @@ public static class DemoCommand
             await app.StartAsync(stopping.Token);
             Say($"Worker listening on {options.Url}");
 
-            var finished = await SubmitAndFollowAsync(options.Url, token, stopping.Token);
+            using var http = new HttpClient { BaseAddress = new Uri(options.Url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var finished = await SubmitAndFollowAsync(http, "vacuum", new { analyze = true }, stopping.Token);
             await PrintLastVacuumAsync(environment, stopping.Token);
+            Say(string.Empty);
+            await PrintTopologyAsync(http, stopping.Token);
+            finished &= await SubmitAndFollowAsync(http, "switchover", new { measureWrites = true }, stopping.Token);
+            await PrintTopologyAsync(http, stopping.Token);
             Say(string.Empty);
             Say($"Dashboard:  {options.Url}/hangfire   (user: anything, password: the API token)");
             Say($"API token:  {token}");
             Say($"Try:        curl -H 'Authorization: Bearer {token}' {options.Url}/api/v1/runs");
-            Say("Press Ctrl-C to stop the worker and both PostgreSQL servers.");
+            Say("Press Ctrl-C to stop the worker and the PostgreSQL servers.");
             await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return finished ? 0 : 1;
         }
@@ -82,7 +89,7 @@ public static class DemoCommand
                 await environment.DisposeAsync();
             }
 
-            Say("Stopped the worker and both PostgreSQL servers; removed their data.");
+            Say("Stopped the worker and the PostgreSQL servers; removed their data.");
         }
 
         void Stop(PosixSignalContext context)
@@ -100,27 +107,33 @@ public static class DemoCommand
         {
             [StorageOptions.ConfigurationKey] = environment.Storage.ConnectionString(DemoEnvironment.StorageDatabase),
             ["Ops:Api:Token"] = token,
-            ["Ops:Clusters:demo:Host"] = environment.Cluster.Host,
-            ["Ops:Clusters:demo:Port"] = environment.Cluster.Port.ToString(CultureInfo.InvariantCulture),
             ["Ops:Clusters:demo:Username"] = environment.Cluster.Superuser,
             ["Ops:Clusters:demo:Database"] = DemoEnvironment.ClusterDatabase,
             ["Ops:Clusters:demo:PasswordEnv"] = DemoEnvironment.PasswordVariable,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             [WebHostDefaults.ServerUrlsKey] = url,
         });
+        var instances = environment.Replicated.ToInstances();
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var key = $"Ops:Clusters:demo:Instances:{i.ToString(CultureInfo.InvariantCulture)}";
+            builder.Configuration[$"{key}:Name"] = instances[i].Name;
+            builder.Configuration[$"{key}:Host"] = instances[i].Host;
+            builder.Configuration[$"{key}:Port"] = instances[i].Port.ToString(CultureInfo.InvariantCulture);
+            builder.Configuration[$"{key}:DataDirectory"] = instances[i].Local!.DataDirectory;
+            builder.Configuration[$"{key}:PgCtl"] = instances[i].Local!.PgCtl;
+        }
+
         builder.AddOpsWorker();
         var app = builder.Build();
         app.MapOpsWorker();
         return app;
     }
 
-    private static async Task<bool> SubmitAndFollowAsync(string url, string token, CancellationToken cancellationToken)
+    private static async Task<bool> SubmitAndFollowAsync(HttpClient http, string operation, object parameters, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        Say("POST /api/v1/runs {\"cluster\":\"demo\",\"operation\":\"vacuum\",\"parameters\":{\"analyze\":true}}");
-        using var response = await http.PostAsJsonAsync("/api/v1/runs",
-            new { cluster = "demo", operation = "vacuum", parameters = new { analyze = true } }, cancellationToken);
+        Say($"POST /api/v1/runs {{\"cluster\":\"demo\",\"operation\":\"{operation}\",\"parameters\":{JsonSerializer.Serialize(parameters)}}}");
+        using var response = await http.PostAsJsonAsync("/api/v1/runs", new { cluster = "demo", operation, parameters }, cancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -141,12 +154,29 @@ public static class DemoCommand
 
             if (status is "succeeded" or "failed" or "cancelled" or "skipped")
             {
-                Console.Write("\r" + new string(' ', 70) + "\r");
+                Console.Write("\r" + new string(' ', 100) + "\r");
                 DemoReport.PrintRun(run);
                 return status == "succeeded";
             }
         }
     }
+
+    private static async Task PrintTopologyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var cluster = await http.GetFromJsonAsync<JsonElement>("/api/v1/clusters/demo", cancellationToken);
+        Say("GET /api/v1/clusters/demo → topology:");
+        foreach (var instance in cluster.GetProperty("topology").EnumerateArray())
+        {
+            var role = instance.GetProperty("role").GetString();
+            var detail = role == "replica"
+                ? $"{(instance.TryGetProperty("streaming", out var s) && s.GetBoolean() ? "streaming" : "NOT streaming")}, {Number(instance, "lagBytes"):F0} bytes behind"
+                : $"timeline {Number(instance, "timeline"):F0}";
+            Say($"  {instance.GetProperty("name").GetString(),-5} {instance.GetProperty("host").GetString()}:{Number(instance, "port"):F0}  {role,-8} {detail}");
+        }
+    }
+
+    private static double Number(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
 
     private static async Task PrintLastVacuumAsync(DemoEnvironment environment, CancellationToken cancellationToken)
     {

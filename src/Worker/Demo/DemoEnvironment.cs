@@ -5,9 +5,9 @@ using StackGres.Ops.Jobs.Clusters.Local;
 namespace StackGres.Ops.Worker.Demo;
 
 /// <summary>
-/// The demo's two local PostgreSQL servers: one for the worker's own storage, one playing the
-/// cluster to maintain (a pgbench database with dead tuples). A leftover of an interrupted demo is
-/// taken over and cleaned, so the demo can always run again.
+/// The demo's local PostgreSQL servers: one for the worker's own storage, and the cluster to maintain — a primary
+/// with one streaming replica (a pgbench database with dead tuples). A leftover of an interrupted demo is taken
+/// over and cleaned, so the demo can always run again.
 /// </summary>
 public sealed class DemoEnvironment : IAsyncDisposable
 {
@@ -15,16 +15,21 @@ public sealed class DemoEnvironment : IAsyncDisposable
     public const string StorageDatabase = "stackgres_ops";
     public const string PasswordVariable = "OPS_DEMO_CLUSTER_PASSWORD";
 
-    private DemoEnvironment(string root, LocalPostgresInstance storage, LocalPostgresInstance cluster)
+    private DemoEnvironment(string root, LocalPostgresInstance storage, LocalCluster cluster)
     {
         Root = root;
         Storage = storage;
-        Cluster = cluster;
+        Replicated = cluster;
     }
 
     public string Root { get; }
     public LocalPostgresInstance Storage { get; }
-    public LocalPostgresInstance Cluster { get; }
+
+    /// <summary>The cluster 'demo': a primary and one replica.</summary>
+    public LocalCluster Replicated { get; }
+
+    /// <summary>The cluster's first primary.</summary>
+    public LocalPostgresInstance Cluster => Replicated.Primary;
 
     public static async Task<DemoEnvironment> StartAsync(string root, CancellationToken cancellationToken)
     {
@@ -35,7 +40,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
         var storage = await StartInstanceAsync(root, "storage", password, binaries, cancellationToken);
         try
         {
-            var cluster = await StartInstanceAsync(root, "cluster", password, binaries, cancellationToken);
+            var clusterRoot = Path.Combine(root, "cluster");
+            await LocalClusterProvisioner.RemoveLeftoverAsync(clusterRoot, binaries, cancellationToken);
+            var cluster = await LocalClusterProvisioner.StartAsync(
+                new LocalClusterOptions { RootDirectory = clusterRoot, Replicas = 1, Password = password }, binaries, cancellationToken);
             return new DemoEnvironment(root, storage, cluster);
         }
         catch
@@ -56,20 +64,39 @@ public sealed class DemoEnvironment : IAsyncDisposable
             throw new InvalidOperationException($"pgbench -i failed: {pgbench.StandardError.Trim()}");
         }
 
-        await using var connection = new NpgsqlConnection(Cluster.ConnectionString(ClusterDatabase));
-        await connection.OpenAsync(cancellationToken);
-        await using var bloat = new NpgsqlCommand(
-            """
-            ALTER TABLE pgbench_accounts SET (autovacuum_enabled = off);
-            ALTER TABLE pgbench_history SET (autovacuum_enabled = off);
-            UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 5 = 0;
-            """, connection);
-        await bloat.ExecuteNonQueryAsync(cancellationToken);
+        // Unpooled: the session ends here, so its statistics (the dead tuples) reach pg_stat_user_tables at once.
+        var unpooled = new NpgsqlConnectionStringBuilder(Cluster.ConnectionString(ClusterDatabase)) { Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(unpooled))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var bloat = new NpgsqlCommand(
+                """
+                ALTER TABLE pgbench_accounts SET (autovacuum_enabled = off);
+                ALTER TABLE pgbench_history SET (autovacuum_enabled = off);
+                UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 5 = 0;
+                """, connection);
+            await bloat.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var check = new NpgsqlConnection(unpooled);
+        await check.OpenAsync(cancellationToken);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await using var dead = new NpgsqlCommand(
+                "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'pgbench_accounts'", check);
+            await using var reader = await dead.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        await Replicated.DisposeAsync();
         await Storage.DisposeAsync();
         if (Directory.Exists(Root))
         {

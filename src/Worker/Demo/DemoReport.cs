@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace StackGres.Ops.Worker.Demo;
 
-/// <summary>Prints a finished vacuum run the way a person wants to read it.</summary>
+/// <summary>Prints a finished run (vacuum, switchover) the way a person wants to read it.</summary>
 public static class DemoReport
 {
     public static void PrintRun(JsonElement run)
@@ -19,6 +19,12 @@ public static class DemoReport
             return;
         }
 
+        if (result.TryGetProperty("steps", out var steps))
+        {
+            PrintRoll(result, steps);
+            return;
+        }
+
         Console.WriteLine($"  {Number(result, "tablesVacuumed"):F0} tables vacuumed, {Number(result, "deadTuplesBefore"):F0} dead tuples before; " +
                           "user tables:");
         Console.WriteLine($"  {"table",-28} {"dead before",12} {"size",10} {"ms",8}");
@@ -30,6 +36,24 @@ public static class DemoReport
                 $"{Number(table, "deadTuplesBefore"),12:F0} {Number(table, "sizeAfterBytes") / 1024 / 1024,8:F1}MB {Number(table, "durationMs"),8:F1}");
         }
     }
+
+    private static void PrintRoll(JsonElement result, JsonElement steps)
+    {
+        Console.WriteLine($"  primary {result.GetProperty("primaryBefore").GetString()} → {Text(result, "primaryAfter")}");
+        foreach (var step in steps.EnumerateArray())
+        {
+            Console.WriteLine($"  {step.GetProperty("instance").GetString(),-5} {step.GetProperty("action").GetString(),-10} {step.GetProperty("outcome").GetString(),-8} {Text(step, "detail")}");
+        }
+
+        if (result.TryGetProperty("writes", out var writes) && writes.ValueKind == JsonValueKind.Object)
+        {
+            Console.WriteLine($"  a client writing all along: {Number(writes, "committed"):F0} commits, {Number(writes, "lost"):F0} lost, " +
+                              $"longest time without a write {Number(writes, "longestGapSeconds"):F3} s");
+        }
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : string.Empty;
 
     private static double Number(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;

@@ -23,7 +23,7 @@ public sealed class LocalClusterProvisionerTests
             Assert.Equal(2, cluster.Replicas.Count);
             var ports = cluster.Replicas.Select(r => r.Instance.Port).Append(cluster.Primary.Port).ToArray();
             Assert.Equal(3, ports.Distinct().Count());
-            Assert.Equal(["replica1", "replica2"], await LocalClusterProvisioner.StreamingSlotsAsync(cluster.Primary, ct));
+            Assert.Equal(["pg1", "pg2"], await LocalClusterProvisioner.StreamingSlotsAsync(cluster.Primary, ct));
             Assert.Equal(2L, await ScalarAsync<long>(cluster.Primary,
                 "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'", ct));
 

@@ -29,8 +29,8 @@ public sealed class HealthCheckOperationTests(HealthCheckClusterFixture fixture)
         Assert.Equal(HealthSeverity.Ok, result.Worst);
         Assert.Subset(result.Findings.Select(f => f.Check).ToHashSet(StringComparer.Ordinal), AllChecks.ToHashSet(StringComparer.Ordinal));
         var replica = Assert.Single(result.Findings, f => f.Check == ReplicationLagCheck.CheckName);
-        Assert.StartsWith("replica1", replica.Object, StringComparison.Ordinal);
-        Assert.Contains(result.Findings, f => f.Check == ReplicationSlotCheck.CheckName && f.Object == "replica1");
+        Assert.StartsWith("pg1", replica.Object, StringComparison.Ordinal);
+        Assert.Contains(result.Findings, f => f.Check == ReplicationSlotCheck.CheckName && f.Object == "pg1");
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class HealthCheckOperationTests(HealthCheckClusterFixture fixture)
             var lag = Assert.Single(result.Findings, f => f.Check == ReplicationLagCheck.CheckName);
             Assert.Equal(HealthSeverity.Warning, lag.Severity);
             Assert.True(lag.Value >= 1024 * 1024, lag.Message);
-            Assert.StartsWith("replica1", lag.Object, StringComparison.Ordinal);
+            Assert.StartsWith("pg1", lag.Object, StringComparison.Ordinal);
         }
         finally
         {

@@ -11,7 +11,9 @@ namespace StackGres.Ops.Jobs.Clusters.Local;
 /// </summary>
 public static class LocalClusterProvisioner
 {
-    private const string PrimaryDirectoryName = "primary";
+    /// <summary>Instance names: pg0 is the first primary, pg1..pgN its replicas (names stay when roles change).</summary>
+    public const string InstanceNamePrefix = "pg";
+    private const string PrimaryDirectoryName = InstanceNamePrefix + "0";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Starts the primary and the replicas; on any failure everything started so far is removed again.</summary>
@@ -40,7 +42,7 @@ public static class LocalClusterProvisioner
 
             for (var i = 1; i <= options.Replicas; i++)
             {
-                var name = "replica" + i.ToString(CultureInfo.InvariantCulture);
+                var name = InstanceNamePrefix + i.ToString(CultureInfo.InvariantCulture);
                 replicas.Add(await StartReplicaAsync(options, binaries, primary, root, name, cancellationToken).ConfigureAwait(false));
             }
 
@@ -49,13 +51,37 @@ public static class LocalClusterProvisioner
                 await WaitUntilStreamingAsync(primary, replica, options.StreamingTimeout, cancellationToken).ConfigureAwait(false);
             }
 
-            return new LocalCluster(root, primary, replicas);
+            return new LocalCluster(root, primary, replicas, binaries);
         }
         catch
         {
             await TearDownAsync(root, primary, replicas.Select(r => r.Instance).ToArray()).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops every server still running from a data directory under <paramref name="root"/> (a cluster left behind by
+    /// an interrupted process) and removes the directory, so that a new cluster can be provisioned there.
+    /// </summary>
+    public static async Task RemoveLeftoverAsync(string root, PostgresBinaries binaries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(binaries);
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var dataDirectory in Directory.EnumerateDirectories(root).Where(d => File.Exists(Path.Combine(d, "PG_VERSION"))))
+        {
+            if (PgCtl.IsRunning(dataDirectory))
+            {
+                var owner = await DataDirectoryOwner.ForAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+                await new PgCtl(Path.Combine(binaries.BinDirectory, "pg_ctl"), owner).StopAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Directory.Delete(root, recursive: true);
     }
 
     /// <summary>
@@ -201,6 +227,10 @@ public static class LocalClusterProvisioner
             ["max_wal_senders"] = senders,
             ["max_replication_slots"] = senders,
             ["hot_standby"] = "on",
+
+            // pg_rewind needs hint-bit changes in the WAL to take an old primary back after a switchover.
+            ["wal_log_hints"] = "on",
+            ["full_page_writes"] = "on",
             ["cluster_name"] = PrimaryDirectoryName,
         };
     }

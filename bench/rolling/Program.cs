@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Clusters.Local;
+using StackGres.Ops.Jobs.Runner;
+using StackGres.Ops.Jobs.Runs;
+
+// Client impact of the rolling operations (issue 8): a local primary with two streaming replicas (fsync on), the
+// real job runner as the worker starts it, a client writing all along (measureWrites). Each round runs a switchover,
+// a rolling restart ending in a switchover, and a rolling restart that restarts the primary in place (what a plain
+// `pg_ctl restart` of the primary costs the clients), and reports commits lost and the longest time without a write.
+var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var runner = Path.GetFullPath(args.Length > 1 ? args[1] : "src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll");
+var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+await using var cluster = await LocalClusterProvisioner.StartAsync(
+    new LocalClusterOptions
+    {
+        RootDirectory = Path.Combine(Path.GetTempPath(), "stackgres-ops-bench-rolling-" + Guid.NewGuid().ToString("N")),
+        Replicas = 2,
+        Password = password,
+        RelaxedDurability = false,
+    },
+    PostgresBinaries.Locate(),
+    CancellationToken.None);
+var instances = cluster.ToInstances();
+var connection = new ClusterConnection
+{
+    Name = "bench",
+    Host = string.Join(',', instances.Select(i => $"{i.Host}:{i.Port}")),
+    Username = "postgres",
+    SslMode = SslMode.Disable,
+    Instances = instances,
+};
+Console.WriteLine($"cluster: {string.Join(", ", instances.Select(i => $"{i.Name} {i.Host}:{i.Port}"))}; fsync on; {rounds} rounds; runner {Path.GetFileName(runner)}");
+
+(string Name, string Operation, object Parameters)[] scenarios =
+[
+    ("switchover", "switchover", new { measureWrites = true }),
+    ("rolling-restart (switchover)", "rolling-restart", new { measureWrites = true }),
+    ("rolling-restart (primary restarted in place)", "rolling-restart", new { measureWrites = true, primaryUpdateMethod = "restart" }),
+];
+var figures = scenarios.ToDictionary(s => s.Name, _ => new List<(double Seconds, double Gap, long Lost, long Committed)>());
+for (var round = 1; round <= rounds; round++)
+{
+    foreach (var (name, operation, parameters) in scenarios)
+    {
+        var result = await RunAsync(operation, parameters);
+        var writes = result.GetProperty("writes");
+        var row = (result.GetProperty("seconds").GetDouble(), writes.GetProperty("longestGapSeconds").GetDouble(),
+            writes.GetProperty("lost").GetInt64(), writes.GetProperty("committed").GetInt64());
+        figures[name].Add(row);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"round {round} {name,-46} {row.Item1,6:0.00} s  longest gap {row.Item2,6:0.000} s  lost {row.Item3}  committed {row.Item4}  primary now {result.GetProperty("primaryAfter").GetString()}"));
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| scenario | run (median) | longest time without a write: median / max | commits lost (all rounds) | commits acknowledged (all rounds) |");
+Console.WriteLine("| --- | --- | --- | --- | --- |");
+foreach (var (name, rows) in figures)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {Median(rows.Select(r => r.Seconds)):0.00} s | {Median(rows.Select(r => r.Gap)):0.000} s / {rows.Max(r => r.Gap):0.000} s | {rows.Sum(r => r.Lost)} | {rows.Sum(r => r.Committed)} |"));
+}
+
+return;
+
+async Task<JsonElement> RunAsync(string operation, object parameters)
+{
+    var request = new RunRequest
+    {
+        RunId = Guid.CreateVersion7(),
+        Operation = operation,
+        Parameters = JsonSerializer.SerializeToElement(parameters),
+        Cluster = connection,
+    };
+    var start = new ProcessStartInfo("dotnet", [runner]) { RedirectStandardOutput = true, RedirectStandardError = true };
+    start.Environment[RunRequest.EnvironmentVariable] = JsonSerializer.Serialize(request, OpsJson.Options);
+    start.Environment[RunRequest.PasswordVariable] = password;
+    using var process = Process.Start(start)!;
+    var errors = process.StandardError.ReadToEndAsync();
+    JsonElement? result = null;
+    string? failure = null;
+    while (await process.StandardOutput.ReadLineAsync() is { } line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        if (root.GetProperty("type").GetString() == "result")
+        {
+            failure = root.TryGetProperty("error", out var error) ? error.GetString() : null;
+            result = root.TryGetProperty("result", out var value) ? value.Clone() : null;
+        }
+    }
+
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0 || result is null)
+    {
+        throw new InvalidOperationException($"{operation} failed (exit code {process.ExitCode}): {failure} {await errors}");
+    }
+
+    return result.Value;
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}

@@ -1,0 +1,30 @@
+using StackGres.Ops.Jobs.Clusters;
+
+namespace StackGres.Ops.Jobs.Operations.Rolling;
+
+/// <summary>What the rolling operations check before a run is queued: the cluster lists its instances, names exist.</summary>
+internal static class RollingPreflight
+{
+    public static void Check(string operation, ParameterValues values, IClusterConnector connector, List<string> errors)
+    {
+        var instances = connector.Cluster.Instances;
+        if (instances.Count < 2)
+        {
+            errors.Add(instances.Count == 0
+                ? $"Cluster '{connector.Cluster.Name}' lists no Instances in the inventory: {operation} needs the primary and its replicas named (Ops:Clusters:{connector.Cluster.Name}:Instances)."
+                : $"Cluster '{connector.Cluster.Name}' has a single instance: {operation} needs at least one replica.");
+            return;
+        }
+
+        if (values.GetString(RollingParameters.CandidateName) is { } candidate &&
+            !instances.Any(i => string.Equals(i.Name, candidate, StringComparison.Ordinal)))
+        {
+            errors.Add($"Parameter 'candidate': cluster '{connector.Cluster.Name}' has no instance '{candidate}' (it has {string.Join(", ", instances.Select(i => i.Name))}).");
+        }
+
+        foreach (var instance in instances.Where(i => i.Local is null))
+        {
+            errors.Add($"Instance '{instance.Name}' of cluster '{connector.Cluster.Name}' has no DataDirectory: {operation} restarts instances on the worker's machine (clusters on Kubernetes are not supported yet).");
+        }
+    }
+}

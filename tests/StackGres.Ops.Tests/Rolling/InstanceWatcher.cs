@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Npgsql;
+using StackGres.Ops.Jobs.Clusters;
+
+namespace StackGres.Ops.Tests.Rolling;
+
+/// <summary>
+/// Asks every instance every few milliseconds whether it accepts a query, all along a roll, and remembers the most
+/// instances down at once and the order in which instances went down.
+/// </summary>
+public sealed class InstanceWatcher : IAsyncDisposable
+{
+    private readonly RollingCluster cluster;
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentQueue<string> wentDown = new();
+    private readonly Task loop;
+
+    public InstanceWatcher(RollingCluster cluster)
+    {
+        this.cluster = cluster;
+        loop = Task.Run(() => WatchAsync(stop.Token));
+    }
+
+    public int MostDownAtOnce { get; private set; }
+
+    /// <summary>Instance names in the order they went down (an instance once per outage).</summary>
+    public IReadOnlyList<string> DownOrder => wentDown.ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        stop.Dispose();
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var down = new HashSet<string>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var states = await Task.WhenAll(cluster.Instances.Select(async i => (i.Name, Up: await IsUpAsync(i))));
+            foreach (var (name, up) in states)
+            {
+                if (!up && down.Add(name))
+                {
+                    wentDown.Enqueue(name);
+                }
+                else if (up)
+                {
+                    down.Remove(name);
+                }
+            }
+
+            MostDownAtOnce = Math.Max(MostDownAtOnce, down.Count);
+            try
+            {
+                await Task.Delay(25, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> IsUpAsync(ClusterInstance instance)
+    {
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await using var connection = new NpgsqlConnection(cluster.ConnectionString(instance));
+            await connection.OpenAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(CancellationToken.None);
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StackGres.Ops.Tests.Rolling;
+using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
+using Xunit;
+
+namespace StackGres.Ops.Tests.Worker;
+
+/// <summary>
+/// A cluster with replicas in the worker's inventory: its topology in GET /api/v1/clusters/{name}, a rolling restart
+/// submitted through the API and run by the real job runner, the new topology afterwards, and the next run finding
+/// the new primary by itself.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RollingRunTests(PostgresFixture fixture)
+{
+    private const string Cluster = "rolled";
+
+    [Fact]
+    public async Task Rolling_restart_through_the_api_moves_the_primary_and_the_topology_shows_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await RollingCluster.StartAsync(ct);
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        var variable = "OPS_TEST_ROLL_PW_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, cluster.Password);
+        var key = $"Ops:Clusters:{Cluster}";
+        worker.WithSetting($"{key}:Username", "postgres").WithSetting($"{key}:PasswordEnv", variable).WithSetting($"{key}:SslMode", "Disable");
+        for (var i = 0; i < cluster.Instances.Count; i++)
+        {
+            var instance = cluster.Instances[i];
+            worker.WithSetting($"{key}:Instances:{i}:Name", instance.Name)
+                .WithSetting($"{key}:Instances:{i}:Host", instance.Host)
+                .WithSetting($"{key}:Instances:{i}:Port", instance.Port.ToString(CultureInfo.InvariantCulture))
+                .WithSetting($"{key}:Instances:{i}:DataDirectory", instance.Local!.DataDirectory)
+                .WithSetting($"{key}:Instances:{i}:PgCtl", instance.Local.PgCtl);
+        }
+
+        using var client = worker.CreateAuthorizedClient();
+        var before = await client.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{Cluster}", ct);
+        Assert.Equal("pg0", before.GetProperty("primary").GetString());
+        var topology = before.GetProperty("topology").EnumerateArray().ToArray();
+        Assert.Equal(["pg0", "pg1", "pg2"], topology.Select(t => t.GetProperty("name").GetString()));
+        Assert.All(topology.Skip(1), t => Assert.True(t.GetProperty("streaming").GetBoolean(), t.ToString()));
+
+        var accepted = await worker.SubmitAsync(new { cluster = Cluster, operation = "rolling-restart", parameters = new { measureWrites = true } });
+        var run = await worker.WaitForRunAsync(accepted.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(180));
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        var result = run.GetProperty("result");
+        Assert.Equal(0, result.GetProperty("writes").GetProperty("lost").GetInt64());
+        var newPrimary = result.GetProperty("primaryAfter").GetString();
+        Assert.NotEqual("pg0", newPrimary);
+
+        var after = await client.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{Cluster}", ct);
+        Assert.Equal(newPrimary, after.GetProperty("primary").GetString());
+        var pg0 = after.GetProperty("topology").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "pg0");
+        Assert.Equal("replica", pg0.GetProperty("role").GetString());
+        Assert.True(pg0.GetProperty("streaming").GetBoolean(), pg0.ToString());
+
+        // The next run needs no change to the inventory: it finds the new primary.
+        var vacuum = await worker.SubmitAsync(new { cluster = Cluster, operation = "vacuum", parameters = new { } });
+        var vacuumId = vacuum.GetProperty("id").GetGuid();
+        var vacuumRun = await worker.WaitForRunAsync(vacuumId, TimeSpan.FromSeconds(60));
+        Assert.True(vacuumRun.GetProperty("status").GetString() == "succeeded", vacuumRun.ToString());
+        var logs = await client.GetStringAsync($"/api/v1/runs/{vacuumId}/logs", ct);
+        Assert.Contains($"127.0.0.1:{cluster.Instances.Single(i => i.Name == newPrimary).Port}", logs, StringComparison.Ordinal);
+    }
+}

@@ -20,6 +20,8 @@ REQUIRED=(
   "/usr/share/zoneinfo/Europe/Madrid:tzdata"
   "/usr/bin/chromium:chromium"
   "/usr/bin/pgbadger:pgbadger"
+  "/usr/bin/patroni:patroni"
+  "/usr/lib/python3/dist-packages/pysyncobj:python3-pysyncobj"
 )
 if [[ "${1:-}" == "--aot" ]]; then
   REQUIRED+=("/usr/bin/clang:clang" "/usr/include/zlib.h:zlib1g-dev")

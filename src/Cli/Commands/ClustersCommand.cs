@@ -57,12 +57,14 @@ public static class ClustersCommand
     private static void WriteOne(TextWriter output, JsonElement cluster, DateTimeOffset now)
     {
         var table = new TextTable("FIELD", "VALUE");
-        foreach (var property in cluster.EnumerateObject().Where(p => p.Name != NextWindowsProperty && p.Value.ValueKind != JsonValueKind.Null))
+        foreach (var property in cluster.EnumerateObject().Where(p => p.Name != NextWindowsProperty && p.Name != TopologyTable.Property && p.Value.ValueKind != JsonValueKind.Null))
         {
             table.Add(property.Name, JsonText.Scalar(property.Value));
         }
 
         table.Write(output);
+        output.WriteLine();
+        TopologyTable.Write(output, cluster);
         output.WriteLine();
         WindowsTable.Write(output, cluster, now);
     }

@@ -33,6 +33,9 @@ public sealed record ClusterConnection
     /// </summary>
     public IReadOnlyList<ClusterInstance> Instances { get; init; } = [];
 
+    /// <summary>Patroni's REST API when Patroni manages the cluster; rolling operations then go through it.</summary>
+    public Patroni.PatroniEndpoint? Patroni { get; init; }
+
     /// <summary>True when <see cref="Host"/> names several servers ("h1:p1,h2:p2").</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsMultiHost => Host.Contains(',', StringComparison.Ordinal);

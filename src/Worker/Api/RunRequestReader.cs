@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Findings;
 
 namespace StackGres.Ops.Worker.Api;
 
@@ -9,7 +10,7 @@ namespace StackGres.Ops.Worker.Api;
 /// </summary>
 public static class RunRequestReader
 {
-    private static readonly string[] Fields = ["cluster", "operation", "parameters", "dryRun"];
+    private static readonly string[] Fields = ["cluster", "operation", "parameters", "dryRun", "targets"];
 
     public static async Task<(RunSubmission? Submission, List<string> Errors)> ReadAsync(HttpRequest request, string trigger,
         CancellationToken cancellationToken)
@@ -57,10 +58,31 @@ public static class RunRequestReader
                 }
             }
 
+            var targets = ReadTargets(root, errors);
             JsonElement? parameters = root.TryGetProperty("parameters", out var parametersElement) ? parametersElement.Clone() : null;
             return errors.Count > 0 || cluster is null || operation is null
                 ? (null, errors)
-                : (new RunSubmission(cluster, operation, parameters, dryRun, trigger), errors);
+                : (new RunSubmission(cluster, operation, parameters, dryRun, trigger) { Targets = targets }, errors);
+        }
+    }
+
+    private static StepTargets ReadTargets(JsonElement root, List<string> errors)
+    {
+        if (!root.TryGetProperty("targets", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return StepTargets.Parameters;
+        }
+
+        switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+        {
+            case StepConditionReader.TargetsParameters:
+                return StepTargets.Parameters;
+            case StepConditionReader.TargetsFindings:
+                return StepTargets.Findings;
+            default:
+                errors.Add($"Field 'targets' must be \"{StepConditionReader.TargetsParameters}\" (the default) or \"{StepConditionReader.TargetsFindings}\" " +
+                           "(the tables or indexes the cluster's latest health-check found).");
+                return StepTargets.Parameters;
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Findings;
 
 namespace StackGres.Ops.Worker.Api;
 
@@ -21,6 +22,7 @@ public static class RunsApi
         runs.MapPost("/", SubmitAsync).RequireAuthorization(OpsAuthentication.AdminPolicy)
             .Produces<RunRecord>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         runs.MapGet("/", ListAsync).Produces<IReadOnlyList<RunRecord>>().ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{id:guid}", GetAsync).Produces<RunRecord>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -34,7 +36,7 @@ public static class RunsApi
         return api;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmitter submitter,
+    private static async Task<IResult> SubmitAsync(HttpRequest request, RunSubmitter submitter, FindingsRequestPlanner findings,
         [FromHeader(Name = TriggerHeader)] string? trigger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(trigger))
@@ -53,7 +55,21 @@ public static class RunsApi
             return Problems.BadRequest("Invalid run request", errors);
         }
 
-        var result = await submitter.SubmitAsync(submission, cancellationToken);
+        string? note = null;
+        if (submission.Targets == StepTargets.Findings)
+        {
+            var planned = await findings.PlanAsync(submission, cancellationToken);
+            if (planned.Submission is null)
+            {
+                return planned.ClusterUnreachable ? Problems.Unavailable(string.Join(" ", planned.Errors))
+                    : planned.NothingToDo ? Problems.Conflict(string.Join(" ", planned.Errors))
+                    : Problems.BadRequest("Invalid run request", planned.Errors);
+            }
+
+            (submission, note) = (planned.Submission, planned.Note);
+        }
+
+        var result = await submitter.SubmitAsync(submission, cancellationToken, note);
         if (result.ClusterUnreachable)
         {
             return Problems.Unavailable(string.Join(" ", result.Errors));

@@ -56,6 +56,12 @@ public sealed class ClusterDefinition
     /// </summary>
     public List<InstanceDefinition> Instances { get; set; } = [];
 
+    /// <summary>
+    /// Patroni's REST API of the cluster's members (<c>Ops:Clusters:{name}:Patroni:Urls</c>, any member answers):
+    /// rolling-restart and switchover then ask Patroni, which restarts, promotes and rewinds the members itself.
+    /// </summary>
+    public PatroniDefinition? Patroni { get; set; }
+
     public ClusterConnection ToConnection(string? name = null) => new()
     {
         Name = name,
@@ -64,6 +70,7 @@ public sealed class ClusterDefinition
             : Host,
         Port = Port,
         Instances = Instances.Select(i => i.ToInstance()).ToArray(),
+        Patroni = Patroni is { Urls.Count: > 0 } patroni ? new Jobs.Clusters.Patroni.PatroniEndpoint { Urls = patroni.Urls.ToArray() } : null,
         Username = Username,
         Database = Database,
         SslMode = SslMode,

@@ -33,6 +33,21 @@ public sealed partial class ClustersOptionsValidator(IConfiguration? configurati
             }
 
             InstanceProblems(key, cluster, ref failures);
+            if (cluster.Patroni is { } patroni)
+            {
+                if (patroni.Urls.Count == 0)
+                {
+                    (failures ??= []).Add($"{key}:Patroni:Urls needs at least one member's REST API (http://host:8008).");
+                }
+
+                for (var i = 0; i < patroni.Urls.Count; i++)
+                {
+                    if (!Uri.TryCreate(patroni.Urls[i], UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        (failures ??= []).Add($"{key}:Patroni:Urls:{i} must be an absolute http or https URL (got '{patroni.Urls[i]}').");
+                    }
+                }
+            }
 
             if (cluster.Port is < 1 or > 65535)
             {

@@ -10,4 +10,13 @@ public sealed class WindowOperationDefinition
 
     /// <summary>How long the step is expected to take when its history says nothing yet.</summary>
     public TimeSpan? Estimate { get; set; }
+
+    /// <summary>Run the step only when the cluster's latest health-check found something; none: always run it.</summary>
+    public WindowConditionDefinition? When { get; set; }
+
+    /// <summary>
+    /// Where the step's tables or indexes come from: <c>parameters</c> (the default: its <c>Parameters</c>) or
+    /// <c>findings</c> (vacuum, repack, reindex: the objects of the findings its <c>When</c> selects).
+    /// </summary>
+    public string? Targets { get; set; }
 }

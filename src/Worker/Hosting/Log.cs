@@ -86,6 +86,10 @@ internal static partial class Log
         Message = "Maintenance windows synchronized: {Count} recurring job(s)")]
     public static partial void WindowsSynchronized(ILogger logger, int count);
 
+    [LoggerMessage(EventId = OpsEventIds.WindowStepEnded, Level = LogLevel.Information,
+        Message = "Window {Window} on {Cluster}: step {Step} ({Operation}) ended {Status} before it ran: {Reason}")]
+    public static partial void WindowStepEnded(ILogger logger, string window, string cluster, int step, string operation, string status, string reason);
+
     [LoggerMessage(EventId = OpsEventIds.KubernetesJobStarted, Level = LogLevel.Information,
         Message = "Job {Namespace}/{Job} runs the run (adopted: {Adopted})")]
     public static partial void KubernetesJobStarted(ILogger logger, string @namespace, string job, bool adopted);

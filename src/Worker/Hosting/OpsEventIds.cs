@@ -18,6 +18,7 @@ public static class OpsEventIds
     public const int WindowOpened = 2100;
     public const int WindowGone = 2101;
     public const int WindowsSynchronized = 2102;
+    public const int WindowStepEnded = 2103;
 
     public const int RunnerStarted = 3000;
     public const int RunnerExited = 3001;

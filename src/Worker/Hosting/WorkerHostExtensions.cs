@@ -17,6 +17,7 @@ using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Provisioning;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Findings;
 using StackGres.Ops.Worker.Scheduling.Windows;
 using StackGres.Ops.Worker.Diagnostics;
 using Prometheus;
@@ -66,6 +67,8 @@ public static class WorkerHostExtensions
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
+        builder.Services.AddSingleton<FindingsStepPlanner>();
+        builder.Services.AddSingleton<FindingsRequestPlanner>();
         builder.Services.AddSingleton(services => WindowCatalog.Build(
             services.GetRequiredService<IOptions<WindowsOptions>>().Value,
             services.GetRequiredService<IConfiguration>(),

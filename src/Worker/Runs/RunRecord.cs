@@ -35,6 +35,10 @@ public sealed record RunRecord
     [JsonIgnore]
     public string? JobId { get; init; }
 
+    /// <summary>The index of the window step that made the run (0 for the first); null outside windows.</summary>
+    [JsonIgnore]
+    public int? WindowStep { get; init; }
+
     public double? DurationMs => StartedAt is { } started
         ? Math.Round(((FinishedAt ?? DateTimeOffset.UtcNow) - started).TotalMilliseconds, 1)
         : null;

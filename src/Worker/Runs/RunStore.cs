@@ -13,14 +13,51 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 {
     private const string Columns =
         "id, cluster, operation, parameters, dry_run, trigger, status, reason, executor, job_id, cancel_requested, " +
-        "progress, result, created_at, started_at, finished_at, deadline_at";
+        "progress, result, created_at, started_at, finished_at, deadline_at, window_step";
 
     private const string ActiveStatuses = "('queued', 'running')";
 
+    private const string Insert = $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
     public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        await using var command = dataSource.Value.CreateCommand(Insert);
+        AddInsertParameters(command, run);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts several runs at once, all or none (the runs of one window step).</summary>
+    public async Task InsertAllAsync(IReadOnlyList<RunRecord> runs, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var run in runs)
+        {
+            await using var command = new NpgsqlCommand(Insert, connection, transaction);
+            AddInsertParameters(command, run);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The cluster's latest succeeded, not dry-run, run of the operation that has a result; null when there is none.</summary>
+    public async Task<RunRecord?> LatestSucceededAsync(string cluster, string operation, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.Value.CreateCommand(
-            $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
+            $"""
+             SELECT {Columns} FROM ops.runs
+             WHERE cluster = $1 AND operation = $2 AND status = 'succeeded' AND NOT dry_run AND result IS NOT NULL
+             ORDER BY finished_at DESC, id DESC
+             LIMIT 1
+             """);
+        command.Parameters.Add(Text(cluster));
+        command.Parameters.Add(Text(operation));
+        return await ReadOneAsync(command, cancellationToken);
+    }
+
+    private static void AddInsertParameters(NpgsqlCommand command, RunRecord run)
+    {
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Cluster });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Operation });
@@ -38,7 +75,7 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(Time(run.StartedAt));
         command.Parameters.Add(Time(run.FinishedAt));
         command.Parameters.Add(Time(run.DeadlineAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)run.WindowStep ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
     }
 
     /// <summary>The runs a Hangfire job created (a window's steps), oldest first.</summary>
@@ -244,6 +281,7 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         StartedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
         FinishedAt = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
         DeadlineAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
+        WindowStep = reader.IsDBNull(17) ? null : reader.GetInt32(17),
     };
 
     private static NpgsqlParameter Text(string? value) =>

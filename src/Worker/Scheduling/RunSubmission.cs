@@ -10,4 +10,10 @@ public sealed record RunSubmission(string Cluster, string Operation, JsonElement
 
     /// <summary>The Hangfire job that will execute the run, when it is known before (a window's job).</summary>
     public string? JobId { get; init; }
+
+    /// <summary>The index of the window step that asks for the run.</summary>
+    public int? WindowStep { get; init; }
+
+    /// <summary>An API request's <c>targets</c>: with findings, the parameters are filled from them before the run is submitted.</summary>
+    public Findings.StepTargets Targets { get; init; }
 }

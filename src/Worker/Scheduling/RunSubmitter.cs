@@ -23,8 +23,8 @@ public sealed class RunSubmitter(
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
-    /// <summary>Checks, records and queues a run (the API's path).</summary>
-    public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken)
+    /// <summary>Checks, records and queues a run (the API's path); <paramref name="note"/> opens its log (why it runs on what).</summary>
+    public async Task<SubmissionResult> SubmitAsync(RunSubmission submission, CancellationToken cancellationToken, string? note = null)
     {
         var result = await CreateAsync(submission, cancellationToken);
         if (result.Run is not { } run)
@@ -34,6 +34,11 @@ public sealed class RunSubmitter(
 
         try
         {
+            if (note is not null)
+            {
+                await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "info", note, cancellationToken);
+            }
+
             var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
             await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
             Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);
@@ -58,6 +63,25 @@ public sealed class RunSubmitter(
         var run = NewRun(submission, RunStatus.Queued, reason: null);
         await store.InsertAsync(run, cancellationToken);
         return new SubmissionResult(run, []);
+    }
+
+    /// <summary>
+    /// Checks each request and records them all at once (the runs of one window step): the accepted ones queued, the
+    /// refused ones failed with their reasons. Returns the records in the order of the requests.
+    /// </summary>
+    public async Task<IReadOnlyList<RunRecord>> CreateAllAsync(IReadOnlyList<RunSubmission> submissions, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>(submissions.Count);
+        foreach (var submission in submissions)
+        {
+            var check = await CheckAsync(submission, cancellationToken);
+            runs.Add(check.Errors.Count == 0
+                ? NewRun(submission, RunStatus.Queued, reason: null)
+                : NewRun(submission, RunStatus.Failed, string.Join(" ", check.Errors)) with { FinishedAt = clock.GetUtcNow() });
+        }
+
+        await store.InsertAllAsync(runs, cancellationToken);
+        return runs;
     }
 
     /// <summary>Records a run that ends before it starts (a window's refused or skipped step), with its reasons.</summary>
@@ -124,6 +148,7 @@ public sealed class RunSubmitter(
         CreatedAt = clock.GetUtcNow(),
         DeadlineAt = submission.DeadlineAt,
         JobId = submission.JobId,
+        WindowStep = submission.WindowStep,
     };
 
     /// <summary>Connection, authentication and server-state errors: the cluster, not the request, is at fault.</summary>

@@ -34,6 +34,7 @@ public sealed class CliCatalogTests(CliWorkerFixture worker) : IClassFixture<Cli
         Assert.Matches(@"NAME\s+HOST\s+PORT\s+DATABASE\s+USER\n" + CliWorkerFixture.Cluster + @"\s+127\.0\.0\.1\s+\d+\s+" + worker.Worker.ClusterDatabase + @"\s+\w+\n", list.Out);
         Assert.Equal(0, one.ExitCode);
         Assert.Matches(@"passwordSource\s+env", one.Out);
+        Assert.Matches(@"Topology:\nINSTANCE\s+ROLE\s+ADDRESS\s+STREAMING\s+LAG BYTES\s+TIMELINE\s+NOTE\n" + CliWorkerFixture.Cluster + @"\s+primary\s+127\.0\.0\.1:\d+\s+-\s+-\s+1\s*\n", one.Out);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("There is no cluster 'nowhere'", unknown.Error, StringComparison.Ordinal);
     }

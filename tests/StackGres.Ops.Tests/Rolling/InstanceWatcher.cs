@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Npgsql;
-using StackGres.Ops.Jobs.Clusters;
 
 namespace StackGres.Ops.Tests.Rolling;
 
@@ -11,14 +9,19 @@ namespace StackGres.Ops.Tests.Rolling;
 /// </summary>
 public sealed class InstanceWatcher : IAsyncDisposable
 {
-    private readonly RollingCluster cluster;
+    private readonly IReadOnlyList<(string Name, string ConnectionString)> instances;
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentQueue<string> wentDown = new();
     private readonly Task loop;
 
     public InstanceWatcher(RollingCluster cluster)
+        : this(cluster.Instances.Select(i => (i.Name, cluster.ConnectionString(i))).ToArray())
     {
-        this.cluster = cluster;
+    }
+
+    public InstanceWatcher(IReadOnlyList<(string Name, string ConnectionString)> instances)
+    {
+        this.instances = instances;
         loop = Task.Run(() => WatchAsync(stop.Token));
     }
 
@@ -39,7 +42,7 @@ public sealed class InstanceWatcher : IAsyncDisposable
         var down = new HashSet<string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var states = await Task.WhenAll(cluster.Instances.Select(async i => (i.Name, Up: await IsUpAsync(i))));
+            var states = await Task.WhenAll(instances.Select(async i => (i.Name, Up: await IsUpAsync(i.ConnectionString))));
             foreach (var (name, up) in states)
             {
                 if (!up && down.Add(name))
@@ -64,12 +67,11 @@ public sealed class InstanceWatcher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> IsUpAsync(ClusterInstance instance)
+    private static async Task<bool> IsUpAsync(string connectionString)
     {
         try
         {
-            var watch = Stopwatch.StartNew();
-            await using var connection = new NpgsqlConnection(cluster.ConnectionString(instance));
+            await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(CancellationToken.None);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(CancellationToken.None);

@@ -54,6 +54,20 @@ public sealed class WindowCatalogTests
     }
 
     [Fact]
+    public void Build_ReadsNumberParameters_AndRefusesOneThatIsNotANumber()
+    {
+        var (catalog, failures) = Build([.. Window("w"), ("Ops:Windows:w:Operations:1:Operation", "health-check"),
+            ("Ops:Windows:w:Operations:1:Parameters:bloatMinSizeMb", "0.5")]);
+        var (_, refused) = Build([.. Window("w"), ("Ops:Windows:w:Operations:1:Operation", "health-check"),
+            ("Ops:Windows:w:Operations:1:Parameters:bloatMinSizeMb", "half")]);
+
+        Assert.Empty(failures);
+        Assert.True(catalog.TryGet("w", out var window));
+        Assert.Equal("""{"bloatMinSizeMb":0.5}""", window.Steps[1].Parameters.GetRawText());
+        Assert.Contains("Ops:Windows:w:Operations:1:Parameters:bloatMinSizeMb must be a number.", refused);
+    }
+
+    [Fact]
     public void Build_SelectsClustersByLabels()
     {
         var (catalog, failures) = Build([

@@ -35,7 +35,7 @@ public sealed class OpenApiTests(PostgresFixture fixture)
             .GetProperty("application/json").GetProperty("schema");
         var schema = Resolve(document, body);
         var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToArray();
-        Assert.Equal(["cluster", "dryRun", "operation", "parameters"], properties);
+        Assert.Equal(["cluster", "dryRun", "operation", "parameters", "targets"], properties);
 
         // A body made of exactly the documented fields is accepted.
         await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE t (id int);");

@@ -1,21 +1,17 @@
-using StackGres.Ops.Jobs.Clusters;
-
 namespace StackGres.Ops.Jobs.Operations.Rolling;
 
 /// <summary><c>minor-upgrade</c>: a rolling restart onto new binaries of the same major version.</summary>
-public sealed class MinorUpgradeOperation : IOperation
+public sealed class MinorUpgradeOperation : RollingOperation
 {
     public const string OperationName = "minor-upgrade";
 
-    public string Name => OperationName;
+    public override string Name => OperationName;
 
-    public string Summary =>
+    public override string Summary =>
         "Restarts every instance onto newer binaries of the same major version, the way rolling-restart does (replicas " +
         "first, then a switchover); instances already on them are skipped, so a stopped upgrade can simply be run again.";
 
-    public bool IsHeavy => true;
-
-    public IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         RollingParameters.BinDirectory,
         RollingParameters.PrimaryUpdateMethod,
@@ -25,7 +21,7 @@ public sealed class MinorUpgradeOperation : IOperation
         RollingParameters.MeasureWrites,
     ];
 
-    public void Validate(ParameterValues values, List<string> errors)
+    public override void Validate(ParameterValues values, List<string> errors)
     {
         if (values.GetString(RollingParameters.BinDirectoryName) is not { Length: > 0 } binDirectory)
         {
@@ -37,12 +33,5 @@ public sealed class MinorUpgradeOperation : IOperation
         }
     }
 
-    public Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
-    {
-        RollingPreflight.Check(Name, values, connector, errors);
-        return Task.CompletedTask;
-    }
-
-    public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken) =>
-        await new RollingRun(Name, RollingParameters.From(values), context).RollAsync(cancellationToken).ConfigureAwait(false);
+    protected override bool SwitchoverOnly => false;
 }

@@ -8,6 +8,17 @@ internal static class RollingPreflight
     public static void Check(string operation, ParameterValues values, IClusterConnector connector, List<string> errors)
     {
         var instances = connector.Cluster.Instances;
+        if (connector.Cluster.Patroni is not null)
+        {
+            // Patroni knows its members; they are checked when the run starts.
+            if (values.Has(RollingParameters.BinDirectoryName))
+            {
+                errors.Add($"Cluster '{connector.Cluster.Name}' is managed by Patroni: its binaries come from its image (or Patroni's bin_dir), not from 'binDirectory'; change them there, then run rolling-restart.");
+            }
+
+            return;
+        }
+
         if (instances.Count < 2)
         {
             errors.Add(instances.Count == 0

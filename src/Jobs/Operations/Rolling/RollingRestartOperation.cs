@@ -1,22 +1,18 @@
-using StackGres.Ops.Jobs.Clusters;
-
 namespace StackGres.Ops.Jobs.Operations.Rolling;
 
 /// <summary><c>rolling-restart</c>: every replica, one at a time, then the primary through a switchover (or in place).</summary>
-public sealed class RollingRestartOperation : IOperation
+public sealed class RollingRestartOperation : RollingOperation
 {
     public const string OperationName = "rolling-restart";
 
-    public string Name => OperationName;
+    public override string Name => OperationName;
 
-    public string Summary =>
+    public override string Summary =>
         "Restarts every instance without losing a committed transaction: replicas one at a time (each waited on until it " +
         "streams again), then the primary by a switchover to the most caught-up replica (or in place). Never more than " +
         "one instance down; stops with a primary serving writes on any failure.";
 
-    public bool IsHeavy => true;
-
-    public IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         RollingParameters.PrimaryUpdateMethod,
         RollingParameters.OnlyPendingRestart,
@@ -26,7 +22,7 @@ public sealed class RollingRestartOperation : IOperation
         RollingParameters.MeasureWrites,
     ];
 
-    public void Validate(ParameterValues values, List<string> errors)
+    public override void Validate(ParameterValues values, List<string> errors)
     {
         if (values.Has(RollingParameters.CandidateName) && values.GetString(RollingParameters.PrimaryUpdateMethodName) == RollingParameters.Restart)
         {
@@ -34,12 +30,5 @@ public sealed class RollingRestartOperation : IOperation
         }
     }
 
-    public Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
-    {
-        RollingPreflight.Check(Name, values, connector, errors);
-        return Task.CompletedTask;
-    }
-
-    public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken) =>
-        await new RollingRun(Name, RollingParameters.From(values), context).RollAsync(cancellationToken).ConfigureAwait(false);
+    protected override bool SwitchoverOnly => false;
 }

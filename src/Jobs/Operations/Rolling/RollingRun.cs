@@ -28,13 +28,8 @@ public sealed class RollingRun
     private readonly OperationContext context;
     private readonly IReadOnlyList<ClusterInstance> instances;
     private readonly ClusterTopologyReader topology;
-    private readonly List<RollStep> steps = [];
-    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly RollJournal journal;
     private readonly Dictionary<string, LocalInstanceControl> controls = new(StringComparer.Ordinal);
-    private IReadOnlyList<InstanceView> before = [];
-    private string? primaryBefore;
-    private string? targetVersion;
-    private WriteProbeResult? writes;
 
     public RollingRun(string operation, RollingParameters parameters, OperationContext context)
     {
@@ -44,10 +39,28 @@ public sealed class RollingRun
         this.context = context;
         instances = context.Connector.Cluster.Instances;
         topology = new ClusterTopologyReader(context.Connector, instances);
+        journal = new RollJournal(operation, parameters, context);
     }
 
     /// <summary>Restarts (or upgrades) replicas, then the primary as <see cref="RollingParameters.SwitchoverPrimary"/> says.</summary>
     public Task<RollingResult> RollAsync(CancellationToken cancellationToken) => RunAsync(RollAllAsync, cancellationToken);
+
+    private async Task<RollingResult> RunAsync(Func<ClusterTopology, CancellationToken, Task> roll, CancellationToken cancellationToken)
+    {
+        var start = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return await journal.RunAsync(
+            instances.Select(i => i.Name).ToArray(),
+            instances.Select(i => $"{i.Host}:{i.Port}").ToArray(),
+            token => roll(start, token),
+            ReadStateAsync,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        var now = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ClusterState(now.Primary?.Instance.Name, now.ToViews(), now.Describe());
+    }
 
     /// <summary>Only the switchover: the primary's role moves to a replica, the old primary follows it.</summary>
     public Task<RollingResult> SwitchoverAsync(CancellationToken cancellationToken) => RunAsync(async (start, token) =>
@@ -56,73 +69,13 @@ public sealed class RollingRun
         await SwitchoverAsync(start.Primary!, candidate, binDirectoryForOldPrimary: null, token).ConfigureAwait(false);
     }, cancellationToken);
 
-    private async Task<RollingResult> RunAsync(Func<ClusterTopology, CancellationToken, Task> roll, CancellationToken cancellationToken)
-    {
-        var start = await PrepareAsync(cancellationToken).ConfigureAwait(false);
-        await using var probe = parameters.MeasureClientWrites && !context.DryRun
-            ? await StartProbeAsync(cancellationToken).ConfigureAwait(false)
-            : null;
-        try
-        {
-            await roll(start, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RollFailedException e)
-        {
-            writes = await StopProbeAsync(probe).ConfigureAwait(false);
-            var stopped = await DescribeStopAsync(e.Message).ConfigureAwait(false);
-            context.Events.Log(LogLevel.Error, stopped.StoppedBecause!);
-            throw new OperationFailedException(stopped.StoppedBecause!, stopped);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            writes = await StopProbeAsync(probe).ConfigureAwait(false);
-            var stopped = await DescribeStopAsync("Cancelled between two steps; no instance was left down.").ConfigureAwait(false);
-            throw new OperationCancelledException(stopped, e, cancellationToken);
-        }
-
-        writes = await StopProbeAsync(probe).ConfigureAwait(false);
-        var end = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
-        context.Events.Log(LogLevel.Information, $"Done in {clock.Elapsed.TotalSeconds:0.0} s: {end.Describe()}");
-        return Result(end, stoppedBecause: null);
-    }
-
-    private async Task<WriteProbe> StartProbeAsync(CancellationToken cancellationToken)
-    {
-        var cluster = context.Connector.Cluster;
-        var everyInstance = cluster with { Host = string.Join(',', instances.Select(i => $"{i.Host}:{i.Port}")) };
-        context.Events.Log(LogLevel.Information, $"Writing into public.{RollingParameters.ProbeTable} of {cluster.Database} all along the roll");
-        return await WriteProbe.StartAsync(everyInstance.ToConnectionString(context.Connector.Password), "public", RollingParameters.ProbeTable, cancellationToken)
-            .ConfigureAwait(false);
-    }
-
-    private async Task<WriteProbeResult?> StopProbeAsync(WriteProbe? probe)
-    {
-        if (probe is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var result = await probe.StopAsync(dropTable: true, CancellationToken.None).ConfigureAwait(false);
-            context.Events.Log(result.Lost == 0 ? LogLevel.Information : LogLevel.Error,
-                $"Client writes: {result.Committed} committed, {result.Lost} lost, {result.Failed} refused; longest time without a write {result.LongestGapSeconds:0.000} s");
-            return result;
-        }
-        catch (NpgsqlException e)
-        {
-            context.Events.Log(LogLevel.Warning, $"Could not check the client writes afterwards: {e.Message}");
-            return null;
-        }
-    }
-
     private async Task<ClusterTopology> PrepareAsync(CancellationToken cancellationToken)
     {
         if (instances.Count == 0)
         {
             throw new OperationFailedException(
                 $"Cluster {context.Connector.Cluster.Name ?? context.Connector.Cluster.ToString()} lists no Instances in the inventory: " +
-                $"{operation} needs the primary and its replicas named (Ops:Clusters:<name>:Instances).");
+                $"{journal.Operation} needs the primary and its replicas named (Ops:Clusters:<name>:Instances).");
         }
 
         foreach (var instance in instances)
@@ -131,7 +84,7 @@ public sealed class RollingRun
         }
 
         var start = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
-        before = start.ToViews();
+        journal.Before = start.ToViews();
         context.Events.Log(LogLevel.Information, $"Topology before {operation}: {start.Describe()}");
         if (start.Primary is not { } primary)
         {
@@ -140,7 +93,7 @@ public sealed class RollingRun
                 : $"More than one instance accepts writes ({string.Join(", ", start.Primaries.Select(p => p.Instance.Name))}): a split brain to resolve by hand first.");
         }
 
-        primaryBefore = primary.Instance.Name;
+        journal.PrimaryBefore = primary.Instance.Name;
         var unhealthy = start.Instances.Where(i => i != primary && !start.IsStreaming(i)).ToArray();
         for (var grace = Stopwatch.StartNew(); unhealthy.Length > 0 && grace.Elapsed < StreamingGrace; )
         {
@@ -155,12 +108,12 @@ public sealed class RollingRun
         {
             // Restarting another instance now would put two down at once.
             throw new OperationFailedException(
-                $"{operation} starts only when every replica streams from the primary: {string.Join("; ", unhealthy.Select(start.Describe))}.");
+                $"{journal.Operation} starts only when every replica streams from the primary: {string.Join("; ", unhealthy.Select(start.Describe))}.");
         }
 
         if (parameters.TargetBinDirectory is { } binDirectory)
         {
-            targetVersion = await CheckTargetBinariesAsync(binDirectory, primary, cancellationToken).ConfigureAwait(false);
+            journal.TargetVersion = await CheckTargetBinariesAsync(binDirectory, primary, cancellationToken).ConfigureAwait(false);
         }
 
         return start;
@@ -174,10 +127,10 @@ public sealed class RollingRun
         foreach (var replica in replicas)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Progress($"restarting replica {replica.Instance.Name}", done++, total);
+            journal.Progress($"restarting replica {replica.Instance.Name}", done++, total);
             if (await SkipReasonAsync(replica.Instance, cancellationToken).ConfigureAwait(false) is { } reason)
             {
-                Skip(replica, reason);
+                journal.Skip(replica.Instance.Name, replica.Role, reason);
                 continue;
             }
 
@@ -187,10 +140,10 @@ public sealed class RollingRun
         cancellationToken.ThrowIfCancellationRequested();
         var now = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
         var primary = now.Primary ?? throw new RollFailedException($"The primary was lost while the replicas restarted: {now.Describe()}.");
-        Progress($"primary {primary.Instance.Name}", done, total);
+        journal.Progress($"primary {primary.Instance.Name}", done, total);
         if (await SkipReasonAsync(primary.Instance, cancellationToken).ConfigureAwait(false) is { } primaryReason)
         {
-            Skip(primary, primaryReason);
+            journal.Skip(primary.Instance.Name, primary.Role, primaryReason);
         }
         else if (parameters.SwitchoverPrimary && now.Replicas.Count > 0)
         {
@@ -201,7 +154,7 @@ public sealed class RollingRun
             await RestartPrimaryInPlaceAsync(primary.Instance, cancellationToken).ConfigureAwait(false);
         }
 
-        Progress("done", total, total);
+        journal.Progress("done", total, total);
     }
 
     /// <summary>Why an instance needs no restart (onlyPendingRestart, or already on the target binaries); null: restart it.</summary>
@@ -229,10 +182,10 @@ public sealed class RollingRun
         var control = controls[replica.Name];
         var binDirectory = parameters.TargetBinDirectory ?? control.CurrentBinDirectory();
         var action = parameters.TargetBinDirectory is null ? "restart" : "upgrade";
-        var step = Begin(replica, action, "replica");
+        var step = journal.Begin(replica.Name, action, "replica");
         if (context.DryRun)
         {
-            End(step, "dry run: not restarted", downSeconds: null, "skipped");
+            journal.End(step, "dry run: not restarted", downSeconds: null, "skipped");
             return;
         }
 
@@ -245,17 +198,17 @@ public sealed class RollingRun
         var upAfter = await WaitUntilAsync(replica, control, logFile, t => t[replica.Name].Reachable, "accept connections", down).ConfigureAwait(false);
         await WaitUntilAsync(replica, control, logFile, t => t.IsStreaming(t[replica.Name]) && t.LagBytes(t[replica.Name]) <= parameters.MaxLag,
             $"stream from the primary with at most {parameters.MaxLag} bytes of lag", down).ConfigureAwait(false);
-        End(step, $"streaming again after {down.Elapsed.TotalSeconds:0.0} s", upAfter.TotalSeconds);
+        journal.End(step, $"streaming again after {down.Elapsed.TotalSeconds:0.0} s", upAfter.TotalSeconds);
     }
 
     private async Task RestartPrimaryInPlaceAsync(ClusterInstance primary, CancellationToken cancellationToken)
     {
         var control = controls[primary.Name];
         var binDirectory = parameters.TargetBinDirectory ?? control.CurrentBinDirectory();
-        var step = Begin(primary, "restart-primary", "primary");
+        var step = journal.Begin(primary.Name, "restart-primary", "primary");
         if (context.DryRun)
         {
-            End(step, "dry run: not restarted", downSeconds: null, "skipped");
+            journal.End(step, "dry run: not restarted", downSeconds: null, "skipped");
             return;
         }
 
@@ -269,7 +222,7 @@ public sealed class RollingRun
         // The replicas reconnect on their own (after wal_retrieve_retry_interval); the roll ends when they have.
         await WaitUntilAsync(primary, control, logFile, t => t.Replicas.All(t.IsStreaming), "have its replicas streaming again", down)
             .ConfigureAwait(false);
-        End(step, $"accepting writes again after {upAfter.TotalSeconds:0.00} s; replicas streaming after {down.Elapsed.TotalSeconds:0.0} s", upAfter.TotalSeconds);
+        journal.End(step, $"accepting writes again after {upAfter.TotalSeconds:0.00} s; replicas streaming after {down.Elapsed.TotalSeconds:0.0} s", upAfter.TotalSeconds);
         cancellationToken.ThrowIfCancellationRequested();
     }
 
@@ -306,10 +259,10 @@ public sealed class RollingRun
         var conninfoTemplate = newControl.ReadPrimaryConnInfo()
             ?? throw new RollFailedException($"Candidate {candidate.Instance.Name} has no primary_conninfo in its postgresql.auto.conf to copy for the others; nothing was stopped.");
         var oldBinDirectory = oldControl.CurrentBinDirectory();
-        var step = Begin(oldPrimary.Instance, "switchover", "primary", $"to {candidate.Instance.Name}");
+        var step = journal.Begin(oldPrimary.Instance.Name, "switchover", "primary", $"to {candidate.Instance.Name}");
         if (context.DryRun)
         {
-            End(step, $"dry run: {candidate.Instance.Name} would be promoted", downSeconds: null, "skipped");
+            journal.End(step, $"dry run: {candidate.Instance.Name} would be promoted", downSeconds: null, "skipped");
             return;
         }
 
@@ -346,7 +299,7 @@ public sealed class RollingRun
         }
 
         var writesBack = down.Elapsed;
-        End(step, $"{candidate.Instance.Name} accepts writes {writesBack.TotalSeconds:0.00} s after {oldPrimary.Instance.Name} began to stop", writesBack.TotalSeconds);
+        journal.End(step, $"{candidate.Instance.Name} accepts writes {writesBack.TotalSeconds:0.00} s after {oldPrimary.Instance.Name} began to stop", writesBack.TotalSeconds);
         context.Events.Log(LogLevel.Information, $"{candidate.Instance.Name} promoted; writes were refused for {writesBack.TotalSeconds:0.00} s");
 
         await RepointReplicasAsync(oldPrimary.Instance, candidate.Instance, conninfoTemplate).ConfigureAwait(false);
@@ -400,7 +353,7 @@ public sealed class RollingRun
             }
         }
 
-        End(step, $"abandoned: {why}", down.Elapsed.TotalSeconds, "failed");
+        journal.End(step, $"abandoned: {why}", down.Elapsed.TotalSeconds, "failed");
         await RestartAsPrimaryAsync(oldPrimary, controls[oldPrimary.Name], oldBinDirectory, logFile).ConfigureAwait(false);
         throw new RollFailedException($"Switchover to {candidate.Name} abandoned ({why}); {oldPrimary.Name} was started again as the primary.");
     }
@@ -410,14 +363,14 @@ public sealed class RollingRun
     {
         foreach (var replica in instances.Where(i => i.Name != oldPrimary.Name && i.Name != newPrimary.Name))
         {
-            var step = Begin(replica, "follow", "replica", $"now {newPrimary.Name}");
+            var step = journal.Begin(replica.Name, "follow", "replica", $"now {newPrimary.Name}");
             var slot = LocalInstanceControl.SlotNameOf(replica);
             await CreateSlotAsync(newPrimary, slot).ConfigureAwait(false);
             await controls[replica.Name].FollowAsync(newPrimary, conninfoTemplate, slot, CancellationToken.None).ConfigureAwait(false);
             await ExecuteAsync(replica, "SELECT pg_catalog.pg_reload_conf()", CancellationToken.None).ConfigureAwait(false);
             await WaitUntilAsync(replica, controls[replica.Name], null, t => t.IsStreaming(t[replica.Name]), $"stream from {newPrimary.Name}", Stopwatch.StartNew())
                 .ConfigureAwait(false);
-            End(step, $"streams from {newPrimary.Name}", downSeconds: 0);
+            journal.End(step, $"streams from {newPrimary.Name}", downSeconds: 0);
         }
     }
 
@@ -426,7 +379,7 @@ public sealed class RollingRun
         string logFile)
     {
         var control = controls[oldPrimary.Name];
-        var step = Begin(oldPrimary, "rewind", "stopped", $"onto {newPrimary.Name}");
+        var step = journal.Begin(oldPrimary.Name, "rewind", "stopped", $"onto {newPrimary.Name}");
         var slot = LocalInstanceControl.SlotNameOf(oldPrimary);
         await CreateSlotAsync(newPrimary, slot).ConfigureAwait(false);
 
@@ -448,14 +401,14 @@ public sealed class RollingRun
         }
 
         await control.FollowAsync(newPrimary, conninfoTemplate, slot, CancellationToken.None).ConfigureAwait(false);
-        End(step, $"pg_rewind: {rewound}", downSeconds: null);
+        journal.End(step, $"pg_rewind: {rewound}", downSeconds: null);
 
-        var start = Begin(oldPrimary, parameters.TargetBinDirectory is null ? "restart" : "upgrade", "replica", $"following {newPrimary.Name}");
+        var start = journal.Begin(oldPrimary.Name, parameters.TargetBinDirectory is null ? "restart" : "upgrade", "replica", $"following {newPrimary.Name}");
         await control.StartAsync(binDirectory, logFile, CancellationToken.None).ConfigureAwait(false);
         await WaitUntilAsync(oldPrimary, control, logFile, t => t.IsStreaming(t[oldPrimary.Name]) && t.LagBytes(t[oldPrimary.Name]) <= parameters.MaxLag,
             $"stream from {newPrimary.Name}", down).ConfigureAwait(false);
         await DropStaleSlotsAsync(oldPrimary).ConfigureAwait(false);
-        End(start, $"streams from {newPrimary.Name}", down.Elapsed.TotalSeconds);
+        journal.End(start, $"streams from {newPrimary.Name}", down.Elapsed.TotalSeconds);
     }
 
     /// <summary>Slots the old primary kept for its replicas would hold WAL back forever on a replica.</summary>
@@ -576,59 +529,6 @@ public sealed class RollingRun
 
         return version.ToString();
     }
-
-    private RollStep Begin(ClusterInstance instance, string action, string role, string? detail = null)
-    {
-        var step = new RollStep { Instance = instance.Name, Action = action, Role = role, StartedAt = DateTimeOffset.UtcNow, Detail = detail };
-        steps.Add(step);
-        return step;
-    }
-
-    private void End(RollStep step, string detail, double? downSeconds, string outcome = "done")
-    {
-        var index = steps.IndexOf(step);
-        steps[index] = step with { EndedAt = DateTimeOffset.UtcNow, Detail = detail, DownSeconds = downSeconds, Outcome = outcome };
-        context.Events.Log(outcome == "failed" ? LogLevel.Error : LogLevel.Information, $"{step.Instance}: {step.Action} {outcome}: {detail}");
-    }
-
-    private void Skip(InstanceStatus instance, string reason) =>
-        End(Begin(instance.Instance, "skip", instance.Role), reason, downSeconds: null, "skipped");
-
-    private void Progress(string phase, int done, int total) =>
-        context.Events.Progress(new RunProgress { Phase = phase, Done = done, Total = total });
-
-    private async Task<RollingResult> DescribeStopAsync(string reason)
-    {
-        var end = await topology.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-        var serving = end.Primary is { } primary
-            ? $"{primary.Instance.Name} is the primary and accepts writes"
-            : "NO instance accepts writes";
-        foreach (var unfinished in steps.Where(s => s.Outcome == "running").ToArray())
-        {
-            End(unfinished, reason, downSeconds: null, "failed");
-        }
-
-        var untouched = instances.Where(i => steps.All(s => s.Instance != i.Name)).Select(i => i.Name).ToArray();
-        var message = $"{operation} stopped: {reason.TrimEnd().TrimEnd('.')}. Now {serving}; {end.Describe()}." +
-            (untouched.Length > 0 ? $" Not touched: {string.Join(", ", untouched)}." : string.Empty);
-        return Result(end, message);
-    }
-
-    private RollingResult Result(ClusterTopology end, string? stoppedBecause) => new()
-    {
-        Operation = operation,
-        DryRun = context.DryRun,
-        PrimaryBefore = primaryBefore,
-        PrimaryAfter = end.Primary?.Instance.Name,
-        Steps = steps.ToArray(),
-        Before = before,
-        After = end.ToViews(),
-        BinDirectory = parameters.TargetBinDirectory,
-        TargetVersion = targetVersion,
-        StoppedBecause = stoppedBecause,
-        Writes = writes,
-        Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
-    };
 
     private static string Capitalized(string word) => char.ToUpperInvariant(word[0]) + word[1..];
 }

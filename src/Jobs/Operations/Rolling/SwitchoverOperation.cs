@@ -1,21 +1,17 @@
-using StackGres.Ops.Jobs.Clusters;
-
 namespace StackGres.Ops.Jobs.Operations.Rolling;
 
 /// <summary><c>switchover</c>: the primary's role moves to a replica; the old primary is rewound and follows it.</summary>
-public sealed class SwitchoverOperation : IOperation
+public sealed class SwitchoverOperation : RollingOperation
 {
     public const string OperationName = "switchover";
 
-    public string Name => OperationName;
+    public override string Name => OperationName;
 
-    public string Summary =>
+    public override string Summary =>
         "Planned switchover: the primary stops cleanly, the most caught-up (or named) replica is promoted once it has " +
         "replayed everything, the other replicas follow it and the old primary is rewound (pg_rewind) and restarted as a replica.";
 
-    public bool IsHeavy => true;
-
-    public IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         RollingParameters.Candidate,
         RollingParameters.MaxLagBytes,
@@ -23,16 +19,5 @@ public sealed class SwitchoverOperation : IOperation
         RollingParameters.MeasureWrites,
     ];
 
-    public void Validate(ParameterValues values, List<string> errors)
-    {
-    }
-
-    public Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
-    {
-        RollingPreflight.Check(Name, values, connector, errors);
-        return Task.CompletedTask;
-    }
-
-    public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken) =>
-        await new RollingRun(Name, RollingParameters.From(values), context).SwitchoverAsync(cancellationToken).ConfigureAwait(false);
+    protected override bool SwitchoverOnly => true;
 }

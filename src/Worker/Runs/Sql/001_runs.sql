@@ -38,3 +38,6 @@ CREATE TABLE IF NOT EXISTS ops.run_logs (
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS deadline_at timestamptz;
 CREATE INDEX IF NOT EXISTS runs_job_id ON ops.runs (job_id) WHERE job_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS runs_estimates ON ops.runs (cluster, operation, finished_at DESC) WHERE status = 'succeeded';
+
+-- The step of its window a run belongs to (a step driven by health-check findings may make one run per database).
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS window_step integer;

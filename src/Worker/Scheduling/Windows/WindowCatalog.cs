@@ -2,13 +2,14 @@ using System.Text.RegularExpressions;
 using Cronos;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Scheduling.Findings;
 
 namespace StackGres.Ops.Worker.Scheduling.Windows;
 
 /// <summary>
 /// The configured maintenance windows, resolved and checked: cron, time zone, duration, clusters
-/// (by name or labels), operations and their parameters, and that no two windows of one cluster
-/// overlap. Every problem names the window and the field.
+/// (by name or labels), operations and their parameters, their health-check conditions and targets,
+/// and that no two windows of one cluster overlap. Every problem names the window and the field.
 /// </summary>
 public sealed partial class WindowCatalog
 {
@@ -170,8 +171,9 @@ public sealed partial class WindowCatalog
                 operation.Validate(ParameterParser.Parse(operation, parameters, stepFailures), stepFailures);
             }
 
+            var (when, targets) = StepConditionReader.Read(stepKey, step, section.GetSection($"Operations:{i}"), operation.Name, parameters, stepFailures);
             failures.AddRange(stepFailures.Select(f => f.StartsWith(stepKey, StringComparison.Ordinal) ? f : $"{stepKey}:Parameters: {f}"));
-            steps.Add(new WindowStep(operation.Name, parameters, step.Estimate));
+            steps.Add(new WindowStep(operation.Name, parameters, step.Estimate) { When = when, Targets = targets });
         }
 
         return steps;

@@ -3,19 +3,22 @@ using Hangfire;
 using Hangfire.Server;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Scheduling.Findings;
 
 namespace StackGres.Ops.Worker.Scheduling.Windows;
 
 /// <summary>
 /// The Hangfire recurring job of one window on one cluster: when the window opens (or someone
 /// presses "Trigger now"), it runs the window's operations in order, each as a recorded run that
-/// must end by the window's close. Reentrant: after a worker restart it goes on where it stopped.
+/// must end by the window's close; a step with a health-check condition runs only when the latest findings call
+/// for it, and on their objects when its targets come from them. Reentrant: after a worker restart it goes on where it stopped.
 /// </summary>
 public sealed class WindowJob(
     WindowCatalog windows,
     RunSubmitter submitter,
     RunExecutor executor,
     RunStore store,
+    FindingsStepPlanner planner,
     TimeProvider clock,
     ILogger<WindowJob> logger)
 {
@@ -38,35 +41,66 @@ public sealed class WindowJob(
         var earlier = jobId is null ? [] : await store.ListByJobAsync(jobId, cancellationToken);
         Log.WindowOpened(logger, window, cluster, trigger, deadline);
 
+        // Runs record their step; those of an older worker do not, one run per step.
+        var legacy = earlier.Count > 0 && earlier.All(r => r.WindowStep is null);
         for (var i = 0; i < resolved.Steps.Count; i++)
         {
             var step = resolved.Steps[i];
-            var runId = i < earlier.Count ? earlier[i].Id : (Guid?)null;
-            if (runId is null)
+            IReadOnlyList<RunRecord> runs = legacy
+                ? earlier.Skip(i).Take(1).ToArray()
+                : earlier.Where(r => r.WindowStep == i).ToArray();
+            if (runs.Count == 0)
             {
                 var submission = new RunSubmission(cluster, step.Operation, step.Parameters, DryRun: false, trigger)
                 {
                     DeadlineAt = deadline,
                     JobId = jobId,
+                    WindowStep = i,
                 };
-                if (!manual && occurrence is null)
-                {
+                runs = !manual && occurrence is null
                     // Hangfire fired late (the worker was down when the window opened and it has closed since).
-                    await submitter.RecordAsync(submission, RunStatus.Skipped, [$"Window '{window}' had closed when a worker could open it."], cancellationToken);
-                    continue;
-                }
-
-                var created = await submitter.CreateAsync(submission, cancellationToken);
-                if (created.Run is null)
-                {
-                    await submitter.RecordAsync(submission, RunStatus.Failed, created.Errors, cancellationToken);
-                    continue;
-                }
-
-                runId = created.Run.Id;
+                    ? [await EndStepAsync(window, cluster, i, submission, RunStatus.Skipped, $"Window '{window}' had closed when a worker could open it.", cancellationToken)]
+                    : await CreateRunsAsync(window, cluster, i, step, submission, cancellationToken);
             }
 
-            await executor.ExecuteAsync(runId.Value, step.Estimate, cancellationToken);
+            foreach (var run in runs.Where(r => !r.Status.IsTerminal()))
+            {
+                await executor.ExecuteAsync(run.Id, step.Estimate, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>Records the step's runs (those its health-check condition and targets call for), or the step as skipped or failed.</summary>
+    private async Task<IReadOnlyList<RunRecord>> CreateRunsAsync(string window, string cluster, int index, WindowStep step, RunSubmission submission,
+        CancellationToken cancellationToken)
+    {
+        var plan = await planner.PlanAsync(step, submission, cancellationToken);
+        if (plan.Runs.Count == 0)
+        {
+            return [await EndStepAsync(window, cluster, index, submission, plan.EndedAs, plan.Reason ?? string.Empty, cancellationToken)];
+        }
+
+        var runs = await submitter.CreateAllAsync(plan.Runs.Select(r => r.Submission).ToArray(), cancellationToken);
+        for (var i = 0; i < runs.Count; i++)
+        {
+            if (plan.Runs[i].Note is { } note)
+            {
+                await store.AppendLogAsync(runs[i].Id, clock.GetUtcNow(), "info", note, cancellationToken);
+            }
+
+            if (runs[i].Status.IsTerminal())
+            {
+                Log.WindowStepEnded(logger, window, cluster, index, step.Operation, runs[i].Status.ToWireName(), runs[i].Reason ?? string.Empty);
+            }
+        }
+
+        return runs;
+    }
+
+    private async Task<RunRecord> EndStepAsync(string window, string cluster, int index, RunSubmission submission, RunStatus status, string reason,
+        CancellationToken cancellationToken)
+    {
+        Log.WindowStepEnded(logger, window, cluster, index, submission.Operation, status.ToWireName(), reason);
+        return await submitter.RecordAsync(submission, status, [reason], cancellationToken);
     }
 }

@@ -8,7 +8,7 @@ namespace StackGres.Ops.Worker.Scheduling.Windows;
 /// <summary>
 /// Turns a window step's <c>Parameters</c> configuration section (where every value is text) into
 /// the JSON the operation expects, using the operation's parameter schema: "true" becomes a boolean,
-/// "5" an integer, indexed children or "a,b" an array. Problems name the full configuration key.
+/// "5" an integer, "0.5" a number, indexed children or "a,b" an array. Problems name the full configuration key.
 /// </summary>
 public static class WindowParameterReader
 {
@@ -42,6 +42,8 @@ public static class WindowParameterReader
         ParameterType.String when value.Value is { } text => JsonValue.Create(text),
         ParameterType.Boolean when bool.TryParse(value.Value, out var flag) => JsonValue.Create(flag),
         ParameterType.Integer when long.TryParse(value.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
+        ParameterType.Number when double.TryParse(value.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real) =>
+            JsonValue.Create(real),
         ParameterType.StringArray => ToArray(value),
         _ => null,
     };

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using StackGres.Ops.Jobs.Clusters.Patroni;
+using StackGres.Ops.Jobs.Clusters.Topology;
+
+namespace StackGres.Ops.Jobs.Operations.Rolling;
+
+/// <summary>
+/// rolling-restart and switchover of a cluster that Patroni manages, through Patroni's REST API: each replica in turn
+/// is restarted (<c>POST /restart</c>) and waited on until Patroni reports it running with little lag, then the leader
+/// moves to the most caught-up replica (<c>POST /switchover</c>); Patroni itself demotes, promotes and rewinds. The
+/// same guarantees as on local clusters: one member down at a time, stop with the leader serving on any failure.
+/// </summary>
+public sealed class PatroniRollingRun : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan HealthyGrace = TimeSpan.FromSeconds(10);
+    private readonly string operation;
+    private readonly RollingParameters parameters;
+    private readonly OperationContext context;
+    private readonly PatroniClient patroni;
+    private readonly RollJournal journal;
+
+    public PatroniRollingRun(string operation, RollingParameters parameters, OperationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        this.operation = operation;
+        this.parameters = parameters;
+        this.context = context;
+        patroni = new PatroniClient(context.Connector.Cluster.Patroni!, TimeSpan.FromSeconds(Math.Max(30, parameters.Timeout.TotalSeconds)));
+        journal = new RollJournal(operation, parameters, context);
+    }
+
+    public Task<RollingResult> RollAsync(CancellationToken cancellationToken) => RunAsync(RollAllAsync, cancellationToken);
+
+    public Task<RollingResult> SwitchoverAsync(CancellationToken cancellationToken) =>
+        RunAsync((members, token) => SwitchoverAsync(members.Single(m => m.IsLeader), ChooseCandidate(members), token), cancellationToken);
+
+    public void Dispose() => patroni.Dispose();
+
+    private async Task<RollingResult> RunAsync(Func<IReadOnlyList<PatroniMember>, CancellationToken, Task> roll, CancellationToken cancellationToken)
+    {
+        if (parameters.TargetBinDirectory is not null)
+        {
+            throw new OperationFailedException(
+                "Patroni manages this cluster: its binaries come from its image or bin_dir, not from 'binDirectory'. Change the image (or bin_dir), then run rolling-restart.");
+        }
+
+        var members = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return await journal.RunAsync(
+            members.Select(m => m.Name).ToArray(),
+            members.Where(m => m.Host is not null).Select(m => $"{m.Host}:{m.Port ?? 5432}").ToArray(),
+            token => roll(members, token),
+            ReadStateAsync,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<PatroniMember>> PrepareAsync(CancellationToken cancellationToken)
+    {
+        var members = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+        for (var grace = Stopwatch.StartNew(); Unhealthy(members).Count > 0 && grace.Elapsed < HealthyGrace;)
+        {
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            members = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        journal.Before = Views(members);
+        context.Events.Log(LogLevel.Information, $"Patroni members before {operation}: {Describe(members)}");
+        var leaders = members.Where(m => m.IsLeader).ToArray();
+        if (leaders.Length != 1)
+        {
+            throw new OperationFailedException($"Patroni reports {leaders.Length} leaders ({Describe(members)}); {operation} starts only with one.");
+        }
+
+        if (Unhealthy(members) is { Count: > 0 } unhealthy)
+        {
+            throw new OperationFailedException(
+                $"{operation} starts only when every replica runs with its lag known: {string.Join("; ", unhealthy.Select(Describe))}.");
+        }
+
+        journal.PrimaryBefore = leaders[0].Name;
+        return members;
+    }
+
+    private async Task RollAllAsync(IReadOnlyList<PatroniMember> members, CancellationToken cancellationToken)
+    {
+        var total = members.Count;
+        var done = 0;
+        foreach (var replica in members.Where(m => !m.IsLeader))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            journal.Progress($"restarting replica {replica.Name}", done++, total);
+            if (parameters.PendingRestartOnly && !replica.PendingRestart)
+            {
+                journal.Skip(replica.Name, "replica", "Patroni reports no pending restart");
+                continue;
+            }
+
+            await RestartReplicaAsync(replica, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+        var leader = now.SingleOrDefault(m => m.IsLeader) ?? throw new RollFailedException($"Patroni lost its leader while the replicas restarted: {Describe(now)}.");
+        journal.Progress($"leader {leader.Name}", done, total);
+        if (parameters.PendingRestartOnly && !leader.PendingRestart)
+        {
+            journal.Skip(leader.Name, "primary", "Patroni reports no pending restart");
+        }
+        else if (parameters.SwitchoverPrimary && now.Any(m => !m.IsLeader))
+        {
+            await SwitchoverAsync(leader, ChooseCandidate(now), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RestartLeaderInPlaceAsync(leader).ConfigureAwait(false);
+        }
+
+        journal.Progress("done", total, total);
+    }
+
+    private async Task RestartReplicaAsync(PatroniMember replica, CancellationToken cancellationToken)
+    {
+        var step = journal.Begin(replica.Name, "restart", "replica", "POST /restart");
+        if (context.DryRun)
+        {
+            journal.End(step, "dry run: not restarted", downSeconds: null, "skipped");
+            return;
+        }
+
+        var startedBefore = await patroni.PostmasterStartAsync(replica, cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        await patroni.RestartAsync(replica, CancellationToken.None).ConfigureAwait(false);
+        await WaitUntilAsync(replica.Name, async members =>
+            members.SingleOrDefault(m => m.Name == replica.Name) is { IsHealthyReplica: true } now && now.LagBytes <= parameters.MaxLag &&
+            await patroni.PostmasterStartAsync(now, CancellationToken.None).ConfigureAwait(false) is { } started && started != startedBefore,
+            $"run again with at most {parameters.MaxLag} bytes of lag").ConfigureAwait(false);
+        journal.End(step, $"running again after {clock.Elapsed.TotalSeconds:0.0} s", clock.Elapsed.TotalSeconds);
+    }
+
+    private async Task RestartLeaderInPlaceAsync(PatroniMember leader)
+    {
+        var step = journal.Begin(leader.Name, "restart-primary", "primary", "POST /restart");
+        if (context.DryRun)
+        {
+            journal.End(step, "dry run: not restarted", downSeconds: null, "skipped");
+            return;
+        }
+
+        context.Events.Log(LogLevel.Warning, $"Restarting the leader {leader.Name} in place: writes stop until it is back");
+        var clock = Stopwatch.StartNew();
+        await patroni.RestartAsync(leader, CancellationToken.None).ConfigureAwait(false);
+        await WaitUntilAsync(leader.Name, members => Task.FromResult(
+                members.Any(m => m.Name == leader.Name && m.IsLeader && m.State == "running") && Unhealthy(members).Count == 0),
+            "lead again with its replicas running").ConfigureAwait(false);
+        journal.End(step, $"leading again after {clock.Elapsed.TotalSeconds:0.0} s", clock.Elapsed.TotalSeconds);
+    }
+
+    private string ChooseCandidate(IReadOnlyList<PatroniMember> members)
+    {
+        var replicas = members.Where(m => m.IsHealthyReplica).ToArray();
+        if (parameters.CandidateInstance is { } name)
+        {
+            var named = members.FirstOrDefault(m => m.Name == name)
+                ?? throw new OperationFailedException($"Parameter 'candidate': Patroni has no member '{name}' ({string.Join(", ", members.Select(m => m.Name))}).");
+            return replicas.Contains(named) ? name : throw new OperationFailedException($"Parameter 'candidate': {Describe(named)}; only a running replica can be promoted.");
+        }
+
+        return replicas.OrderBy(m => m.LagBytes).ThenBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault()?.Name
+            ?? throw new OperationFailedException($"No replica runs: nothing to switch over to ({Describe(members)}).");
+    }
+
+    private async Task SwitchoverAsync(PatroniMember leader, string candidate, CancellationToken cancellationToken)
+    {
+        var now = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+        if (now.SingleOrDefault(m => m.Name == candidate) is not { IsHealthyReplica: true } member || member.LagBytes > parameters.MaxLag)
+        {
+            throw new RollFailedException($"Candidate {candidate} is not a running replica within {parameters.MaxLag} bytes of the leader ({Describe(now)}); nothing was stopped.");
+        }
+
+        var step = journal.Begin(leader.Name, "switchover", "primary", $"to {candidate}");
+        if (context.DryRun)
+        {
+            journal.End(step, $"dry run: {candidate} would be promoted", downSeconds: null, "skipped");
+            return;
+        }
+
+        context.Events.Log(LogLevel.Information, $"Switchover from {leader.Name} to {candidate} through Patroni");
+        var clock = Stopwatch.StartNew();
+        await patroni.SwitchoverAsync(leader, candidate, CancellationToken.None).ConfigureAwait(false);
+        var leading = await WaitUntilAsync(candidate, members => Task.FromResult(members.Any(m => m.Name == candidate && m.IsLeader && m.State == "running")),
+            "lead").ConfigureAwait(false);
+        journal.End(step, $"{candidate} leads {leading.TotalSeconds:0.00} s after the switchover was asked for", leading.TotalSeconds);
+
+        var rejoin = journal.Begin(leader.Name, "rejoin", "replica", $"following {candidate}");
+        await WaitUntilAsync(leader.Name, members => Task.FromResult(
+                members.SingleOrDefault(m => m.Name == leader.Name) is { IsHealthyReplica: true } old && old.LagBytes <= parameters.MaxLag),
+            $"follow {candidate} with at most {parameters.MaxLag} bytes of lag").ConfigureAwait(false);
+        journal.End(rejoin, $"follows {candidate} ({clock.Elapsed.TotalSeconds:0.0} s after the switchover was asked for)", downSeconds: null);
+    }
+
+    /// <summary>Polls GET /cluster until the condition holds; fails after the timeout with what Patroni reports.</summary>
+    private async Task<TimeSpan> WaitUntilAsync(string member, Func<IReadOnlyList<PatroniMember>, Task<bool>> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (true)
+        {
+            try
+            {
+                var members = await patroni.ClusterAsync(CancellationToken.None).ConfigureAwait(false);
+                if (await condition(members).ConfigureAwait(false))
+                {
+                    return clock.Elapsed;
+                }
+
+                last = Describe(members);
+            }
+            catch (OperationFailedException e)
+            {
+                last = e.Message;
+            }
+
+            if (clock.Elapsed > parameters.Timeout)
+            {
+                throw new RollFailedException($"{member} did not {what} within {parameters.Timeout.TotalSeconds:0} s (Patroni: {last})");
+            }
+
+            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var members = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+            return new ClusterState(members.SingleOrDefault(m => m.IsLeader && m.State == "running")?.Name, Views(members), Describe(members));
+        }
+        catch (OperationFailedException e)
+        {
+            return new ClusterState(null, [], e.Message);
+        }
+    }
+
+    private static List<PatroniMember> Unhealthy(IReadOnlyList<PatroniMember> members) =>
+        members.Where(m => !m.IsLeader && !m.IsHealthyReplica).ToList();
+
+    private static IReadOnlyList<InstanceView> Views(IReadOnlyList<PatroniMember> members) => members.Select(m => new InstanceView
+    {
+        Name = m.Name,
+        Host = m.Host ?? string.Empty,
+        Port = m.Port ?? 0,
+        Role = m.IsLeader ? "primary" : m.State is "running" or "streaming" ? "replica" : "down",
+        Streaming = m.IsLeader ? null : m.IsHealthyReplica,
+        LagBytes = m.LagBytes,
+        Timeline = m.Timeline,
+        Error = m.State is "running" or "streaming" ? null : $"Patroni state {m.State}",
+    }).ToArray();
+
+    private static string Describe(IReadOnlyList<PatroniMember> members) => string.Join("; ", members.Select(Describe));
+
+    private static string Describe(PatroniMember member) =>
+        $"{member.Name} {member.Role} {member.State}" + (member.LagBytes is { } lag ? $", {lag} bytes behind" : member.IsLeader ? string.Empty : ", lag unknown");
+}

@@ -42,6 +42,10 @@ public sealed class OpsApiClient : IDisposable
     public Task<JsonElement> GetClusterAsync(string name, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, "api/v1/clusters/" + Uri.EscapeDataString(name), null, cancellationToken);
 
+    /// <summary>The cluster's Kubernetes objects as the worker renders them: YAML documents, or a JSON v1 List.</summary>
+    public Task<string> GetManifestsAsync(string name, bool json, CancellationToken cancellationToken) =>
+        SendForTextAsync(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/manifests", json ? "application/json" : "application/yaml", cancellationToken);
+
     public async Task<RunView> SubmitRunAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var content = JsonContent.Create(submission, options: CliJson.Options);
@@ -93,6 +97,29 @@ public sealed class OpsApiClient : IDisposable
             request.Headers.Add(TriggerHeader, CliTrigger);
         }
 
+        var body = await SendAsync(request, cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new CliException(ExitCodes.WorkerUnavailable,
+                $"the answer of {Url} to {method} /{path} is not JSON; is --url pointing at the StackGres.Ops worker?");
+        }
+    }
+
+    private async Task<string> SendForTextAsync(HttpMethod method, string path, string accept, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The body of a successful answer; a failure becomes a <see cref="CliException"/>.</summary>
+    private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -117,16 +144,7 @@ public sealed class OpsApiClient : IDisposable
                 throw ApiErrors.From(response.StatusCode, body, Url);
             }
 
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                throw new CliException(ExitCodes.WorkerUnavailable,
-                    $"the answer of {Url} to {method} /{path} is not JSON; is --url pointing at the StackGres.Ops worker?");
-            }
+            return body;
         }
     }
 }

@@ -4,7 +4,7 @@ using StackGres.Ops.Cli.Output;
 
 namespace StackGres.Ops.Cli.Commands;
 
-/// <summary><c>sgops clusters [NAME] [--json]</c> and <c>sgops clusters windows NAME</c>.</summary>
+/// <summary><c>sgops clusters [NAME] [--json]</c>, <c>sgops clusters windows NAME</c> and <c>sgops clusters manifests NAME</c>.</summary>
 public static class ClustersCommand
 {
     public const string NextWindowsProperty = "nextWindows";
@@ -14,7 +14,7 @@ public static class ClustersCommand
         ArgumentNullException.ThrowIfNull(context);
         var name = new Argument<string?>("name") { Description = "One cluster, shown in full", Arity = ArgumentArity.ZeroOrOne };
         var json = JsonOption.Create();
-        var command = new Command("clusters", "The clusters the worker maintains") { name, json, ClusterWindowsCommand.Create(context) };
+        var command = new Command("clusters", "The clusters the worker maintains") { name, json, ClusterWindowsCommand.Create(context), ClusterManifestsCommand.Create(context) };
         context.SetAction(command, async (parse, api, cancellationToken) =>
         {
             var one = parse.GetValue(name);

@@ -14,6 +14,7 @@ using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Execution.Kubernetes;
 using StackGres.Ops.Worker.Health;
+using StackGres.Ops.Worker.Provisioning;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
 using StackGres.Ops.Worker.Scheduling.Findings;
@@ -62,6 +63,7 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<ClusterSlots>();
         builder.Services.AddSingleton<OpsMetrics>();
         builder.Services.AddSingleton<HealthFindingMetrics>();
+        builder.Services.AddOpsProvisioning();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
@@ -109,6 +111,7 @@ public static class WorkerHostExtensions
         api.MapRunsApi();
         api.MapOperationsApi();
         api.MapClustersApi();
+        api.MapProvisioningApi();
 
         app.UseHangfireDashboard(OpsAuthentication.DashboardPath, new DashboardOptions
         {

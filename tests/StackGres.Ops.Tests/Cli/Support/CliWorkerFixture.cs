@@ -20,6 +20,9 @@ public sealed class CliWorkerFixture(PostgresFixture postgres) : IAsyncLifetime
     /// <summary>A maintenance window of <c>demo</c> that opens on 29 February only, so it never fires during a test.</summary>
     public const string Window = "leap-day";
 
+    /// <summary>The namespace of the cluster spec of <c>demo</c> (what <c>sgops clusters manifests</c> renders).</summary>
+    public const string SpecNamespace = "databases";
+
     private WorkerFactory? factory;
 
     public WorkerFactory Worker => factory ?? throw new InvalidOperationException("The worker has not started.");
@@ -40,7 +43,10 @@ public sealed class CliWorkerFixture(PostgresFixture postgres) : IAsyncLifetime
             .WithSetting($"Ops:Windows:{Window}:Duration", "01:00:00")
             .WithSetting($"Ops:Windows:{Window}:TimeZone", "Etc/UTC")
             .WithSetting($"Ops:Windows:{Window}:Clusters:0", Cluster)
-            .WithSetting($"Ops:Windows:{Window}:Operations:0:Operation", "vacuum");
+            .WithSetting($"Ops:Windows:{Window}:Operations:0:Operation", "vacuum")
+            .WithSetting($"Ops:ClusterSpecs:{Cluster}:Version", "15.10")
+            .WithSetting($"Ops:ClusterSpecs:{Cluster}:Instances", "3")
+            .WithSetting($"Ops:ClusterSpecs:{Cluster}:Namespace", SpecNamespace);
         await Db.ExecuteAsync(ClusterConnectionString,
             $"""
              CREATE TABLE {BloatedTable} (id int PRIMARY KEY, payload text) WITH (autovacuum_enabled = off);

@@ -16,9 +16,10 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 /// <summary>
 /// A Kubernetes API server for tests, on a loopback port: the REST paths and JSON that
 /// KubernetesClient uses for batch/v1 jobs, v1 pods (with logs) and v1 secrets — create, get,
-/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods as local processes.
+/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods as local processes; and
+/// server-side apply of the objects a cluster is made of (<c>KubernetesStandIn.Apply.cs</c>).
 /// </summary>
-public sealed class KubernetesStandIn : IAsyncDisposable
+public sealed partial class KubernetesStandIn : IAsyncDisposable
 {
     private const string JobsPath = "/apis/batch/v1/namespaces/{ns}/jobs";
     private const string PodsPath = "/api/v1/namespaces/{ns}/pods";
@@ -160,6 +161,7 @@ public sealed class KubernetesStandIn : IAsyncDisposable
         app.MapGet(PodsPath, (string ns, HttpContext context) => ListOrWatchAsync<V1Pod>(context, StandInKubelet.PodKind, ns, "PodList", "v1"));
         app.MapGet(PodsPath + "/{name}", (string ns, string name, HttpContext context) => GetAsync<V1Pod>(context, StandInKubelet.PodKind, ns, name));
         app.MapGet(PodsPath + "/{name}/log", LogAsync);
+        MapApplied();
     }
 
     private async Task<bool> CreateAsync<T>(HttpContext context, string kind, T item)

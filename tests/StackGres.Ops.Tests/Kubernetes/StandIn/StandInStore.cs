@@ -114,6 +114,29 @@ public sealed class StandInStore
         }
     }
 
+    /// <summary>
+    /// Creates or changes an object under the lock: <paramref name="change"/> gets a copy of the stored one (null when
+    /// there is none) and returns the new object, or null to leave it as it is (no new resourceVersion, no event).
+    /// </summary>
+    public T? Apply<T>(string kind, string ns, string name, Func<T?, T?> change)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        lock (gate)
+        {
+            var existing = objects.TryGetValue((kind, ns, name), out var found) ? Copy((T)found) : null;
+            var next = change(existing);
+            if (next is null)
+            {
+                return existing;
+            }
+
+            next.Metadata.Uid ??= Guid.NewGuid().ToString();
+            next.Metadata.CreationTimestamp ??= DateTime.UtcNow;
+            Record(kind, existing is null ? "ADDED" : "MODIFIED", (kind, ns, name), next);
+            return Copy(next);
+        }
+    }
+
     public void Remove(string kind, string ns, string name)
     {
         lock (gate)

@@ -4,4 +4,7 @@ namespace StackGres.Ops.Cli;
 public sealed class CliException(int exitCode, string message) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The worker's HTTP status when the failure is its answer; null otherwise.</summary>
+    public System.Net.HttpStatusCode? Status { get; init; }
 }

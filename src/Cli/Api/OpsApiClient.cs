@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -49,7 +50,15 @@ public sealed class OpsApiClient : IDisposable
     public async Task<RunView> SubmitRunAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var content = JsonContent.Create(submission, options: CliJson.Options);
-        return CliJson.Read<RunView>(await SendAsync(HttpMethod.Post, "api/v1/runs", content, cancellationToken, recordTrigger: true));
+        try
+        {
+            return CliJson.Read<RunView>(await SendAsync(HttpMethod.Post, "api/v1/runs", content, cancellationToken, recordTrigger: true));
+        }
+        catch (CliException e) when (e.Status == HttpStatusCode.Conflict)
+        {
+            // The worker found nothing for the run to do (targets from findings, and no finding): like a skipped run.
+            throw new CliException(ExitCodes.Skipped, e.Message) { Status = e.Status };
+        }
     }
 
     public Task<JsonElement> GetRunJsonAsync(Guid id, CancellationToken cancellationToken) =>
@@ -141,7 +150,8 @@ public sealed class OpsApiClient : IDisposable
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw ApiErrors.From(response.StatusCode, body, Url);
+                var error = ApiErrors.From(response.StatusCode, body, Url);
+                throw new CliException(error.ExitCode, error.Message) { Status = response.StatusCode };
             }
 
             return body;

@@ -23,9 +23,16 @@ public static class RunCommand
         var file = new Option<string?>("--params-file") { Description = "A file holding the parameters as a JSON object ('-': standard input)", HelpName = "FILE" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only plan: show what would be done, change nothing" };
         var noFollow = new Option<bool>("--no-follow") { Description = "Print the run's id and return at once" };
+        var targets = new Option<string?>("--targets")
+        {
+            Description = "findings: vacuum, repack or reindex exactly the tables or indexes the cluster's latest health-check found " +
+                          "(exit code 4 when it found nothing to do); parameters (default): as the parameters say",
+            HelpName = "parameters|findings",
+        };
+        targets.AcceptOnlyFromAmong("parameters", "findings");
         var command = new Command("run", "Submit a run and follow it to its end; the exit code is its outcome (0 succeeded, 1 failed, 3 cancelled, 4 skipped)")
         {
-            operation, cluster, assignments, json, file, dryRun, noFollow,
+            operation, cluster, assignments, json, file, dryRun, noFollow, targets,
         };
         command.Validators.Add(result =>
         {
@@ -50,7 +57,8 @@ public static class RunCommand
             }
 
             var run = await api.SubmitRunAsync(
-                new RunSubmission(parse.GetRequiredValue(cluster), name, parameters, parse.GetValue(dryRun)), cancellationToken);
+                new RunSubmission(parse.GetRequiredValue(cluster), name, parameters, parse.GetValue(dryRun)) { Targets = parse.GetValue(targets) },
+                cancellationToken);
             if (parse.GetValue(noFollow))
             {
                 await context.Out.WriteLineAsync(run.Id.ToString());

@@ -50,6 +50,17 @@ public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWork
     }
 
     [Fact]
+    public async Task Run_WithTargetsFromFindings_ExitsSkipped_WhenNoHealthCheckFoundAnything()
+    {
+        var result = await cli.RunAsync("run", "reindex", "-c", CliWorkerFixture.Cluster, "--targets", "findings");
+        var bad = await cli.RunAsync("run", "reindex", "-c", CliWorkerFixture.Cluster, "--targets", "everything");
+
+        Assert.True(result.ExitCode == 4, result.ToString());
+        Assert.Contains("health-check", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
     public async Task Run_MergesParamsJsonWithParams()
     {
         var result = await cli.RunAsync("run", "vacuum", "-c", CliWorkerFixture.Cluster, "--dry-run",

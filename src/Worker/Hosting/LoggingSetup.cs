@@ -20,7 +20,11 @@ public static class LoggingSetup
             .MinimumLevel.Override("Npgsql", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override(typeof(Api.TokenAuthenticationHandler).FullName!, Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+
+            // The host logs a failed start with its whole stack trace, then throws the exception on to Program,
+            // which says it in one line (or, for an unexpected one, the runtime prints it): once is enough.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start");
         return UseJson(configuration)
             ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
             : logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");

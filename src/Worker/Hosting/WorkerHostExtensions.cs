@@ -167,6 +167,15 @@ public static class WorkerHostExtensions
         {
             var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+
+            // Hangfire.PostgreSql retries an unreachable database for about 30 s, sleeping, before it gives up:
+            // one real connection first makes a wrong address or a database that is down a fast, clear failure.
+            if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                using var probe = new Npgsql.NpgsqlConnection(storage.ConnectionString);
+                probe.Open();
+            }
+
             configuration
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()

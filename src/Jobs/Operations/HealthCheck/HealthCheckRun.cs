@@ -20,6 +20,12 @@ public sealed class HealthCheckRun(HealthThresholds thresholds, IReadOnlyList<st
     public async Task<HealthCheckResult> ExecuteAsync(CancellationToken cancellationToken)
     {
         var findings = new List<HealthFinding>();
+        if (context.Connector.Cluster.Instances.Count > 0)
+        {
+            context.Events.Progress(new RunProgress { Phase = "server", Relation = InstancesCheck.CheckName, Done = 0, Total = ServerChecks.Length + 1 });
+            await InstancesCheck.RunAsync(context.Connector, findings, cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<string> targets;
         await using (var connection = await context.Connector.OpenAsync(null, cancellationToken).ConfigureAwait(false))
         {

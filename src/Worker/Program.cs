@@ -9,6 +9,11 @@ if (args is ["demo", ..])
     return await DemoCommand.RunAsync(args[1..]);
 }
 
+if (args is ["local-cluster", ..])
+{
+    return await StackGres.Ops.Worker.LocalClusters.LocalClusterCommand.RunAsync(args[1..]);
+}
+
 Log.Logger = LoggingSetup.Configure(new LoggerConfiguration(), new ConfigurationBuilder().AddEnvironmentVariables().Build())
     .CreateBootstrapLogger();
 try

@@ -51,6 +51,10 @@ public sealed class PgCtl(string executable, DataDirectoryOwner owner)
         return RunAsync(arguments, "start", cancellationToken);
     }
 
+    /// <summary><c>pg_ctl start -w</c>: returns once the server accepts connections (or failed to start).</summary>
+    public Task StartWaitingAsync(string dataDirectory, string logFile, CancellationToken cancellationToken) =>
+        RunAsync(["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", Timeout], "start", cancellationToken);
+
     /// <summary>True while the postmaster of <paramref name="dataDirectory"/> is alive.</summary>
     public static bool IsRunning(string dataDirectory) => PostmasterPid(dataDirectory) is { } pid && Directory.Exists($"/proc/{pid}");
 

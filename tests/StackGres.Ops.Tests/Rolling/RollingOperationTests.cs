@@ -143,6 +143,45 @@ public sealed class RollingOperationTests
     }
 
     [Fact]
+    public async Task A_cancel_during_the_roll_stops_between_steps_with_every_instance_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await RollingCluster.StartAsync(ct);
+        var pg2 = cluster.Instances.Single(i => i.Name == "pg2");
+        var pg0 = cluster.Instances.Single(i => i.Name == "pg0");
+        var untouched = (pg0: RollingCluster.PostmasterPid(pg0), pg2: RollingCluster.PostmasterPid(pg2));
+        await using var connector = cluster.Connector();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var events = new CancellingEvents(cancel, when: "restarting replica pg1");
+
+        var cancelled = await Assert.ThrowsAsync<OperationCancelledException>(() =>
+            OperationHarness.ExecuteAsync<RollingResult>(new RollingRestartOperation(), new { }, connector, events, cancel.Token));
+
+        // The replica being restarted when the cancel came was brought back; nothing after it was touched.
+        var partial = Assert.IsType<RollingResult>(cancelled.PartialResult);
+        Assert.Equal("done", Assert.Single(partial.Steps).Outcome);
+        Assert.Contains("Cancelled between two steps", partial.StoppedBecause, StringComparison.Ordinal);
+        Assert.Equal(untouched, (RollingCluster.PostmasterPid(pg0), RollingCluster.PostmasterPid(pg2)));
+        Assert.All(partial.After, i => Assert.True(i.Role == "primary" || i.Streaming == true, $"{i.Name}: {i.Role}"));
+    }
+
+    /// <summary>Records events and cancels the run when a progress phase starts.</summary>
+    private sealed class CancellingEvents(CancellationTokenSource cancel, string when) : IOperationEvents
+    {
+        public void Log(Microsoft.Extensions.Logging.LogLevel level, string message)
+        {
+        }
+
+        public void Progress(Jobs.Runs.RunProgress progress)
+        {
+            if (progress.Phase == when)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Rolling_operations_refuse_clusters_without_instances_and_unknown_candidates()
     {
         var ct = TestContext.Current.CancellationToken;

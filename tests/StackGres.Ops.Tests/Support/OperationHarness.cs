@@ -27,7 +27,7 @@ public static class OperationHarness
         return errors;
     }
 
-    public static async Task<T> ExecuteAsync<T>(IOperation operation, object parameters, IClusterConnector connector, RecordingEvents events,
+    public static async Task<T> ExecuteAsync<T>(IOperation operation, object parameters, IClusterConnector connector, IOperationEvents events,
         CancellationToken cancellationToken)
     {
         var errors = new List<string>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Npgsql;
 using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Clusters.Local;
+using StackGres.Ops.Jobs.Clusters.Patroni;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
 
@@ -11,6 +12,7 @@ using StackGres.Ops.Jobs.Runs;
 // real job runner as the worker starts it, a client writing all along (measureWrites). Each round runs a switchover,
 // a rolling restart ending in a switchover, and a rolling restart that restarts the primary in place (what a plain
 // `pg_ctl restart` of the primary costs the clients), and reports commits lost and the longest time without a write.
+// Then the same switchover and rolling restart on three real Patroni members, asked through Patroni's REST API.
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var runner = Path.GetFullPath(args.Length > 1 ? args[1] : "src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll");
 var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
@@ -42,18 +44,22 @@ Console.WriteLine($"cluster: {string.Join(", ", instances.Select(i => $"{i.Name}
     ("rolling-restart (primary restarted in place)", "rolling-restart", new { measureWrites = true, primaryUpdateMethod = "restart" }),
 ];
 var figures = scenarios.ToDictionary(s => s.Name, _ => new List<(double Seconds, double Gap, long Lost, long Committed)>());
-for (var round = 1; round <= rounds; round++)
+await RoundsAsync(scenarios, connection, password);
+
+await using (var patroni = await LocalPatroniCluster.StartAsync(CancellationToken.None))
 {
-    foreach (var (name, operation, parameters) in scenarios)
+    Console.WriteLine($"patroni: {string.Join(", ", patroni.Members.Select(m => $"{m.Name} api :{m.Api} postgres :{m.Postgres}"))}; loop_wait 1");
+    (string Name, string Operation, object Parameters)[] patroniScenarios =
+    [
+        ("Patroni: switchover (POST /switchover)", "switchover", new { measureWrites = true }),
+        ("Patroni: rolling-restart (POST /restart, then /switchover)", "rolling-restart", new { measureWrites = true }),
+    ];
+    foreach (var (name, _, _) in patroniScenarios)
     {
-        var result = await RunAsync(operation, parameters);
-        var writes = result.GetProperty("writes");
-        var row = (result.GetProperty("seconds").GetDouble(), writes.GetProperty("longestGapSeconds").GetDouble(),
-            writes.GetProperty("lost").GetInt64(), writes.GetProperty("committed").GetInt64());
-        figures[name].Add(row);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"round {round} {name,-46} {row.Item1,6:0.00} s  longest gap {row.Item2,6:0.000} s  lost {row.Item3}  committed {row.Item4}  primary now {result.GetProperty("primaryAfter").GetString()}"));
+        figures[name] = [];
     }
+
+    await RoundsAsync(patroniScenarios, patroni.Connection, patroni.Password);
 }
 
 Console.WriteLine();
@@ -67,18 +73,35 @@ foreach (var (name, rows) in figures)
 
 return;
 
-async Task<JsonElement> RunAsync(string operation, object parameters)
+async Task RoundsAsync((string Name, string Operation, object Parameters)[] scenarioList, ClusterConnection target, string secret)
+{
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var (name, operation, parameters) in scenarioList)
+        {
+            var result = await RunAsync(operation, parameters, target, secret);
+            var writes = result.GetProperty("writes");
+            var row = (result.GetProperty("seconds").GetDouble(), writes.GetProperty("longestGapSeconds").GetDouble(),
+                writes.GetProperty("lost").GetInt64(), writes.GetProperty("committed").GetInt64());
+            figures[name].Add(row);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round} {name,-58} {row.Item1,6:0.00} s  longest gap {row.Item2,6:0.000} s  lost {row.Item3}  committed {row.Item4}  primary now {result.GetProperty("primaryAfter").GetString()}"));
+        }
+    }
+}
+
+async Task<JsonElement> RunAsync(string operation, object parameters, ClusterConnection target, string secret)
 {
     var request = new RunRequest
     {
         RunId = Guid.CreateVersion7(),
         Operation = operation,
         Parameters = JsonSerializer.SerializeToElement(parameters),
-        Cluster = connection,
+        Cluster = target,
     };
     var start = new ProcessStartInfo("dotnet", [runner]) { RedirectStandardOutput = true, RedirectStandardError = true };
     start.Environment[RunRequest.EnvironmentVariable] = JsonSerializer.Serialize(request, OpsJson.Options);
-    start.Environment[RunRequest.PasswordVariable] = password;
+    start.Environment[RunRequest.PasswordVariable] = secret;
     using var process = Process.Start(start)!;
     var errors = process.StandardError.ReadToEndAsync();
     JsonElement? result = null;

@@ -1,4 +1,5 @@
 using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Clusters.Patroni;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.Rolling;
 using StackGres.Ops.Tests.Support;
@@ -13,7 +14,7 @@ public sealed class PatroniRollingTests
     public async Task Rolling_restart_through_patroni_restarts_replicas_then_switches_over_without_losing_a_commit()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await PatroniCluster.StartAsync(ct);
+        await using var cluster = await LocalPatroniCluster.StartAsync(ct);
         var before = await cluster.MembersAsync(ct);
         var leader = before.Single(m => m.IsLeader).Name;
         var startTimes = await cluster.StartTimesAsync(ct);
@@ -51,7 +52,7 @@ public sealed class PatroniRollingTests
     public async Task Switchover_through_patroni_goes_to_the_named_member_and_refuses_an_unknown_one()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await PatroniCluster.StartAsync(ct);
+        await using var cluster = await LocalPatroniCluster.StartAsync(ct);
         var members = await cluster.MembersAsync(ct);
         var candidate = members.First(m => !m.IsLeader).Name;
         await using var connector = new ClusterConnector(cluster.Connection, cluster.Password, "test");

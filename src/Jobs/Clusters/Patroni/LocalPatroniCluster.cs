@@ -2,26 +2,25 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Npgsql;
-using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Clusters.Local;
-using StackGres.Ops.Jobs.Clusters.Patroni;
-using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Jobs.Operations;
 
-namespace StackGres.Ops.Tests.Rolling;
+namespace StackGres.Ops.Jobs.Clusters.Patroni;
 
 /// <summary>
 /// Three real Patroni 3 members on this machine (Debian's patroni package, its built-in Raft as the DCS), each
 /// bootstrapping or cloning its own PostgreSQL 15 — the way the pods of StackGres or Zalando's operator run.
 /// </summary>
-public sealed class PatroniCluster : IAsyncDisposable
+public sealed class LocalPatroniCluster : IAsyncDisposable
 {
     private const string Patroni = "/usr/bin/patroni";
     private readonly string root;
     private readonly List<Process> processes = [];
 
-    private PatroniCluster(string root, string password, IReadOnlyList<(string Name, int Api, int Postgres)> members)
+    private LocalPatroniCluster(string root, string password, IReadOnlyList<(string Name, int Api, int Postgres)> members)
     {
         this.root = root;
         Password = password;
@@ -55,7 +54,7 @@ public sealed class PatroniCluster : IAsyncDisposable
         SslMode = SslMode.Disable,
     }.ConnectionString)).ToArray();
 
-    public static async Task<PatroniCluster> StartAsync(CancellationToken cancellationToken)
+    public static async Task<LocalPatroniCluster> StartAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Patroni))
         {
@@ -66,7 +65,7 @@ public sealed class PatroniCluster : IAsyncDisposable
         Directory.CreateDirectory(root);
         var members = Enumerable.Range(0, 3).Select(i => ($"pg{i}", FreePort(), FreePort())).ToArray();
         var raft = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var cluster = new PatroniCluster(root, PostgresFixture.NewPassword(), members);
+        var cluster = new LocalPatroniCluster(root, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), members);
         try
         {
             var bin = PostgresBinaries.Locate().BinDirectory;
@@ -112,7 +111,7 @@ public sealed class PatroniCluster : IAsyncDisposable
                     """, cancellationToken);
             }
 
-            if (LocalPostgresInstanceRoot.IsRoot)
+            if (LocalPostgresInstance.IsPrivileged())
             {
                 await RunAsync("chown", ["-R", "postgres:", root], cancellationToken);
             }
@@ -120,7 +119,7 @@ public sealed class PatroniCluster : IAsyncDisposable
             foreach (var (name, _, _) in members)
             {
                 var config = Path.Combine(root, $"{name}.yml");
-                var start = LocalPostgresInstanceRoot.IsRoot
+                var start = LocalPostgresInstance.IsPrivileged()
                     ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", Patroni, config])
                     : new ProcessStartInfo(Patroni, [config]);
                 start.RedirectStandardOutput = true;
@@ -220,7 +219,7 @@ public sealed class PatroniCluster : IAsyncDisposable
                     return;
                 }
             }
-            catch (Jobs.Operations.OperationFailedException e)
+            catch (OperationFailedException e)
             {
                 last = e.Message;
             }
@@ -256,10 +255,4 @@ public sealed class PatroniCluster : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-/// <summary>Whether this process runs as root (then PostgreSQL and Patroni run as the postgres user).</summary>
-internal static class LocalPostgresInstanceRoot
-{
-    public static bool IsRoot => Environment.UserName == "root";
 }

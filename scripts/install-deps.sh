@@ -65,6 +65,16 @@ if [[ "$(id -u)" -ne 0 ]]; then
   fi
 fi
 
+# The packages' own services (PostgreSQL's "main" cluster, Patroni's unit) are never used: tests and the demo start
+# their servers themselves. Like a container image, refuse service starts while installing (Patroni's init script
+# fails without a configuration, and its package would fail with it).
+POLICY=/usr/sbin/policy-rc.d
+if [[ ! -e "${POLICY}" ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "${POLICY}" >/dev/null
+  "${SUDO[@]}" chmod 755 "${POLICY}"
+  trap '"${SUDO[@]}" rm -f "${POLICY}"' EXIT
+fi
+
 echo "install-deps: installing ${missing[*]}"
 if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q; then
   cannot_install "apt-get update failed."

@@ -40,7 +40,7 @@ public sealed class RollJournal(string operation, RollingParameters parameters, 
         {
             await roll(cancellationToken).ConfigureAwait(false);
         }
-        catch (RollFailedException e)
+        catch (Exception e) when (e is RollFailedException || e is OperationFailedException { PartialResult: null })
         {
             writes = await StopProbeAsync(probe).ConfigureAwait(false);
             var stopped = DescribeStop(e.Message, instanceNames, await readState(CancellationToken.None).ConfigureAwait(false));

@@ -18,12 +18,9 @@ public sealed class RollingRunTests(PostgresFixture fixture)
 {
     private const string Cluster = "rolled";
 
-    [Fact]
-    public async Task Rolling_restart_through_the_api_moves_the_primary_and_the_topology_shows_it()
+    /// <summary>The local cluster as the inventory cluster "rolled", with its instances.</summary>
+    private static WorkerFactory WithCluster(WorkerFactory worker, RollingCluster cluster)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await RollingCluster.StartAsync(ct);
-        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
         var variable = "OPS_TEST_ROLL_PW_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(variable, cluster.Password);
         var key = $"Ops:Clusters:{Cluster}";
@@ -37,6 +34,59 @@ public sealed class RollingRunTests(PostgresFixture fixture)
                 .WithSetting($"{key}:Instances:{i}:DataDirectory", instance.Local!.DataDirectory)
                 .WithSetting($"{key}:Instances:{i}:PgCtl", instance.Local.PgCtl);
         }
+
+        return worker;
+    }
+
+    [Fact]
+    public async Task A_window_rolls_the_instances_with_pending_settings_and_the_next_opening_finds_nothing_to_do()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await RollingCluster.StartAsync(ct);
+        foreach (var instance in cluster.Instances)
+        {
+            await cluster.ScalarAsync<object>(instance, "ALTER SYSTEM SET shared_buffers = '24MB'", ct);
+            await cluster.ScalarAsync<object>(instance, "SELECT pg_reload_conf()", ct);
+        }
+
+        await using var worker = WithCluster(await WorkerFactory.CreateAsync(fixture, ct), cluster)
+            .WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
+            .WithSetting("Ops:Windows:roll:Cron", "*/10 * * * * *")
+            .WithSetting("Ops:Windows:roll:Duration", "00:00:08")
+            .WithSetting("Ops:Windows:roll:Clusters:0", Cluster)
+            .WithSetting("Ops:Windows:roll:Operations:0:Operation", "rolling-restart")
+            .WithSetting("Ops:Windows:roll:Operations:0:Parameters:onlyPendingRestart", "true")
+            .WithSetting("Ops:Windows:roll:Operations:0:Estimate", "00:00:02");
+        using var client = worker.CreateAuthorizedClient();
+
+        var runs = Array.Empty<JsonElement>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); runs.Length < 2 && DateTime.UtcNow < deadline; await Task.Delay(250, ct))
+        {
+            runs = (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/runs?cluster={Cluster}&operation=rolling-restart", ct))!
+                .Where(r => r.GetProperty("trigger").GetString() == "window:roll" && r.GetProperty("status").GetString() is "succeeded" or "failed" or "skipped")
+                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset()).ToArray();
+        }
+
+        Assert.True(runs.Length >= 2, $"two window runs expected; saw {runs.Length}");
+        var first = await worker.GetRunAsync(runs[0].GetProperty("id").GetGuid());
+        Assert.True(first.GetProperty("status").GetString() == "succeeded", first.ToString());
+        var steps = first.GetProperty("result").GetProperty("steps").EnumerateArray().Select(s => (s.GetProperty("instance").GetString(), s.GetProperty("action").GetString())).ToArray();
+        Assert.Equal(("pg1", "restart"), steps[0]);
+        Assert.Equal(("pg2", "restart"), steps[1]);
+        Assert.Equal(("pg0", "switchover"), steps[2]);
+        Assert.Equal("24MB", await cluster.ScalarAsync<string>(cluster.Instances[1], "SHOW shared_buffers", ct));
+
+        var second = await worker.GetRunAsync(runs[1].GetProperty("id").GetGuid());
+        Assert.True(second.GetProperty("status").GetString() == "succeeded", second.ToString());
+        Assert.All(second.GetProperty("result").GetProperty("steps").EnumerateArray(), s => Assert.Equal("skipped", s.GetProperty("outcome").GetString()));
+    }
+
+    [Fact]
+    public async Task Rolling_restart_through_the_api_moves_the_primary_and_the_topology_shows_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await RollingCluster.StartAsync(ct);
+        await using var worker = WithCluster(await WorkerFactory.CreateAsync(fixture, ct), cluster);
 
         using var client = worker.CreateAuthorizedClient();
         var before = await client.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{Cluster}", ct);

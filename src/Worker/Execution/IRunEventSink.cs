@@ -8,4 +8,8 @@ public interface IRunEventSink
     Task LogAsync(DateTimeOffset time, string level, string message, CancellationToken cancellationToken);
 
     Task ProgressAsync(RunProgress progress, CancellationToken cancellationToken);
+
+    /// <summary>The lines already kept for this run (a worker re-attaching to a runner reads its output again).</summary>
+    Task<IReadOnlyList<(DateTimeOffset Time, string Message)>> LoggedAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(DateTimeOffset Time, string Message)>>([]);
 }

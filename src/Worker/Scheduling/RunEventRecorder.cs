@@ -15,4 +15,7 @@ public sealed class RunEventRecorder(Guid runId, RunStore store, ILogger logger)
 
     public Task ProgressAsync(RunProgress progress, CancellationToken cancellationToken) =>
         store.UpdateProgressAsync(runId, progress, cancellationToken);
+
+    public async Task<IReadOnlyList<(DateTimeOffset Time, string Message)>> LoggedAsync(CancellationToken cancellationToken) =>
+        (await store.GetLogAsync(runId, 0, int.MaxValue, cancellationToken)).Select(l => (l.Time, l.Message)).ToArray();
 }

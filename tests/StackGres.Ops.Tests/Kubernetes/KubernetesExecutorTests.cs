@@ -93,6 +93,10 @@ public sealed class KubernetesExecutorTests(PostgresFixture fixture)
         Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
         Assert.Equal(1, bed.StandIn.JobsCreated);
         Assert.Single(bed.Jobs());
+
+        // The runner's lines from before the restart are kept once, though the pod's log was read again from its start.
+        var logs = await LogsAsync(second, id);
+        Assert.Single(logs, l => l.StartsWith($"run {id:N}: vacuum", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -43,7 +43,9 @@ public sealed class KubernetesJobExecutor(
         await events.LogAsync(clock.GetUtcNow(), "info",
             adopted ? $"Re-attached to Job {jobNamespace}/{jobName}." : $"Created Job {jobNamespace}/{jobName}.", cancellationToken);
 
-        var watch = new JobWatch(client, jobNamespace, jobName, request.Run.RunId, new RunnerEventRelay(events, clock));
+        // A re-attached Job's pod log is read from its start again: the lines kept before are not kept twice.
+        var sink = adopted ? new SkipLoggedSink(events, await events.LoggedAsync(cancellationToken)) : events;
+        var watch = new JobWatch(client, jobNamespace, jobName, request.Run.RunId, new RunnerEventRelay(sink, clock));
         using var stop = new CancellationTokenSource();
         var podEnded = watch.WatchPodAsync(stop.Token);
         var jobEnded = watch.WatchJobAsync(stop.Token);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackGres.Ops.Worker.Configuration;
 
 namespace StackGres.Ops.Worker.Provisioning;
 
@@ -10,6 +11,7 @@ public static class ProvisioningSetup
         services.AddOptions<ClusterSpecsOptions>().BindConfiguration(ClusterSpecsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterSpecsOptions>, ClusterSpecsValidator>();
         services.AddSingleton<ClusterBlueprints>();
+        services.AddSingleton<IPostConfigureOptions<ClustersOptions>, PatroniUrlsFromSpecs>();
         return services;
     }
 }

@@ -47,6 +47,10 @@ public sealed class OpsApiClient : IDisposable
     public Task<string> GetManifestsAsync(string name, bool json, CancellationToken cancellationToken) =>
         SendForTextAsync(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/manifests", json ? "application/json" : "application/yaml", cancellationToken);
 
+    /// <summary>POST /api/v1/clusters/{name}/apply: the worker applies the spec's objects (server-side apply).</summary>
+    public Task<JsonElement> ApplyClusterAsync(string name, bool dryRun, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/clusters/{Uri.EscapeDataString(name)}/apply{(dryRun ? "?dryRun=true" : string.Empty)}", null, cancellationToken);
+
     public async Task<RunView> SubmitRunAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var content = JsonContent.Create(submission, options: CliJson.Options);

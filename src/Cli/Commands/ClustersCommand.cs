@@ -14,7 +14,7 @@ public static class ClustersCommand
         ArgumentNullException.ThrowIfNull(context);
         var name = new Argument<string?>("name") { Description = "One cluster, shown in full", Arity = ArgumentArity.ZeroOrOne };
         var json = JsonOption.Create();
-        var command = new Command("clusters", "The clusters the worker maintains") { name, json, ClusterWindowsCommand.Create(context), ClusterManifestsCommand.Create(context) };
+        var command = new Command("clusters", "The clusters the worker maintains") { name, json, ClusterWindowsCommand.Create(context), ClusterManifestsCommand.Create(context), ClusterApplyCommand.Create(context) };
         context.SetAction(command, async (parse, api, cancellationToken) =>
         {
             var one = parse.GetValue(name);

@@ -46,4 +46,14 @@ public sealed class CliManifestsTests(CliWorkerFixture worker) : IClassFixture<C
         Assert.Equal(string.Empty, result.Out);
         Assert.Contains("There is no cluster spec 'nowhere'. Known specs: demo.", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Apply_ExitsWith2_AndSaysWhy_WhenTheWorkerHasNoKubernetesConnection()
+    {
+        var result = await cli.RunAsync("clusters", "apply", CliWorkerFixture.Cluster, "--dry-run");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Out);
+        Assert.Contains("Kubernetes", result.Error, StringComparison.Ordinal);
+    }
 }

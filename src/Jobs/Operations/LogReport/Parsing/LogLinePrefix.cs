@@ -12,12 +12,16 @@ public sealed partial class LogLinePrefix
 
     private readonly PrefixSegment[] _full;
     private readonly PrefixSegment[]? _session;
+    private readonly MatchStep[] _fullSteps;
+    private readonly MatchStep[]? _sessionSteps;
 
     private LogLinePrefix(string text, PrefixSegment[] full, PrefixSegment[]? sessionOnly)
     {
         Text = text;
         _full = full;
         _session = sessionOnly;
+        _fullSteps = MatchStep.Compile(full);
+        _sessionSteps = sessionOnly is null ? null : MatchStep.Compile(sessionOnly);
         HasPid = full.Any(s => s.Field == PrefixField.Pid);
         HasSessionId = full.Any(s => s.Field == PrefixField.SessionId);
         HasTime = full.Any(s => s.Field is PrefixField.Timestamp or PrefixField.TimestampMs or PrefixField.Epoch or PrefixField.SessionStart);

@@ -11,21 +11,76 @@ public sealed partial class LogLinePrefix
     /// Matches the prefix and the severity ("LOG:  ") at the start of <paramref name="line"/>. On success
     /// the prefix fields are written to <paramref name="entry"/> and <paramref name="messageStart"/> is where the message begins.
     /// </summary>
-    internal bool TryMatch(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, out Severity severity, out int messageStart)
+    internal bool TryMatch(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, out Severity severity, out int messageStart,
+        PrefixTailCache? cache = null)
     {
-        if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart))
+        if (cache is not null && _tailCacheable)
+        {
+            return TryMatchCached(line, entry, clock, cache, out severity, out messageStart);
+        }
+
+        if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out _))
         {
             return true;
         }
 
-        return _session is not null && TryMatch(_session, _sessionSteps!, line, entry, clock, out severity, out messageStart);
+        return _session is not null && TryMatch(_session, _sessionSteps!, line, entry, clock, out severity, out messageStart, out _);
+    }
+
+    /// <summary>
+    /// Lines of one session repeat everything after the timestamp up to the message ("[pid]: user=...,db=... LOG:  ").
+    /// When the full prefix matched a line on the forward pass, that pass looked at nothing but the timestamp (and
+    /// its zone) and the bytes up to the message and the one after them; a later line with the same bytes there is
+    /// matched the same way, so its fields are taken from the cache.
+    /// </summary>
+    private bool TryMatchCached(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, PrefixTailCache cache, out Severity severity,
+        out int messageStart)
+    {
+        if (clock.TryParse(line, out var seconds, out var millisecond, out var length) &&
+            (_fullSteps[0].Field != PrefixField.TimestampMs || (length >= 21 && line[19] == '.')))
+        {
+            var tailStart = length + ZoneLength(line[length..]);
+            var tail = line[tailStart..];
+            var slot = cache.Find(tail);
+            if (slot is not null)
+            {
+                entry.Time = seconds;
+                entry.Millisecond = millisecond;
+                entry.Pid = slot.Pid;
+                entry.User.Set(slot.User);
+                entry.Database.Set(slot.Database);
+                entry.Application.Set(slot.Application);
+                entry.Client.Set(slot.Client);
+                entry.SqlState.Set(slot.SqlState);
+                severity = slot.Severity;
+                messageStart = tailStart + slot.Tail.Length;
+                return true;
+            }
+
+            if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out var forward))
+            {
+                if (forward)
+                {
+                    cache.Add(tail, line[tailStart..messageStart], entry, severity);
+                }
+
+                return true;
+            }
+        }
+        else if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out _))
+        {
+            return true;
+        }
+
+        return _session is not null && TryMatch(_session, _sessionSteps!, line, entry, clock, out severity, out messageStart, out _);
     }
 
     private static bool TryMatch(PrefixSegment[] segments, MatchStep[] steps, ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock,
-        out Severity severity, out int messageStart)
+        out Severity severity, out int messageStart, out bool forward)
     {
         severity = Severity.Unknown;
         messageStart = 0;
+        forward = false;
         if (segments.Length > MaxSegments)
         {
             return false;
@@ -36,6 +91,7 @@ public sealed partial class LogLinePrefix
         Span<int> milliseconds = stackalloc int[segments.Length];
         if (TryFirstChoice(steps, line, captures, seconds, milliseconds, clock, out severity, out messageStart))
         {
+            forward = true;
             return Apply(segments, line, captures, seconds, milliseconds, entry, clock);
         }
 
@@ -102,6 +158,18 @@ public sealed partial class LogLinePrefix
                         }
 
                         end += found;
+                    }
+                    else if (i == steps.Length - 1)
+                    {
+                        // A lazy field that ends the prefix ("%u@%d "): Walk tries each end in turn, the first one
+                        // followed by a severity is its choice.
+                        while (end <= line.Length && !TryTail(line, end, out severity, out messageStart))
+                        {
+                            end++;
+                        }
+
+                        captures[i] = new Range(position, end);
+                        return end <= line.Length;
                     }
 
                     captures[i] = new Range(position, end);

@@ -46,8 +46,23 @@ internal sealed partial class LogAggregator
             return;
         }
 
-        var normalized = _normalizer.Normalize(text, entry.Detail.Span);
-        var kind = QueryKinds.Classify(normalized);
+        var normalized = _normalizer.Normalize(text, entry.Detail.Span, out var form);
+        QueryKind kind;
+        QueryStats stats;
+        if (form?.Stats is { } known)
+        {
+            (kind, stats) = (form.Kind, known);
+        }
+        else
+        {
+            kind = QueryKinds.Classify(normalized);
+            stats = QueryMap.GetOrAdd(normalized, static key => new QueryStats(key));
+            if (form is not null)
+            {
+                (form.Kind, form.Stats) = (kind, stats);
+            }
+        }
+
         Kinds[(int)kind]++;
         if (kind == QueryKind.Select)
         {
@@ -58,7 +73,6 @@ internal sealed partial class LogAggregator
             bucket.Writes++;
         }
 
-        var stats = QueryMap.GetOrAdd(normalized, static key => new QueryStats(key));
         stats.Count++;
         if (!timed)
         {

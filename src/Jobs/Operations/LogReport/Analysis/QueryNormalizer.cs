@@ -23,22 +23,24 @@ internal sealed partial class QueryNormalizer
     /// bind parameter list, parameters are replaced by their values first, as pgBadger does before normalizing.
     /// The result stays valid until the next call.
     /// </summary>
-    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
+    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail) => Normalize(query, detail, out _);
+
+    /// <summary>
+    /// As above; <paramref name="form"/> is the remembered form when the statement's normalized form can be
+    /// remembered (the caller may keep what it derives from it there), null otherwise.
+    /// </summary>
+    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail, out RememberedForm? form)
     {
         ParseParameterValues(detail);
         var cacheable = IsCacheable(query, detail);
-        if (cacheable && _cache.TryGet(query, _values.Count, out var cached))
+        if (cacheable && _cache.TryGet(query, _values.Count, out form))
         {
             Remembered++;
-            return cached;
+            return form!.Normalized;
         }
 
         var normalized = NormalizeOnce(query, detail);
-        if (cacheable)
-        {
-            _cache.Add(query, _values.Count, normalized);
-        }
-
+        form = cacheable ? _cache.Add(query, _values.Count, normalized) : null;
         return normalized;
     }
 

@@ -84,7 +84,7 @@ internal sealed class JsonLogReader(LogAggregator aggregator) : ILogReader
                 return false;
             }
 
-            var nameLength = line[(i + 1)..].IndexOfAny(StringStops);
+            var nameLength = line[(i + 1)..].IndexOfAnyExcept(PlainBytes);
             if (nameLength < 0 || line[i + 1 + nameLength] != '"')
             {
                 return false;
@@ -132,7 +132,7 @@ internal sealed class JsonLogReader(LogAggregator aggregator) : ILogReader
     {
         value = default;
         var start = i + 1;
-        var length = line[start..].IndexOfAny(StringStops);
+        var length = line[start..].IndexOfAnyExcept(PlainBytes);
         if (length < 0)
         {
             return false;
@@ -182,7 +182,7 @@ internal sealed class JsonLogReader(LogAggregator aggregator) : ILogReader
 
             _unescaped.Append(unescaped);
             position = stop + 2;
-            length = line[position..].IndexOfAny(StringStops);
+            length = line[position..].IndexOfAnyExcept(PlainBytes);
             if (length < 0)
             {
                 return false;
@@ -206,25 +206,15 @@ internal sealed class JsonLogReader(LogAggregator aggregator) : ILogReader
         return end > digits && end - digits <= 18 && (line[digits] != '0' || end == digits + 1);
     }
 
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create(StopBytes());
+    /// <summary>
+    /// What a plain run of a string is made of: printable ASCII but the quote and the backslash. A run ends at
+    /// anything else (quote, escape, control byte, a byte that is not ASCII). An ASCII set keeps the search
+    /// vectorized on every target, Native AOT's baseline included.
+    /// </summary>
+    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(PlainList());
     private static readonly SearchValues<byte> JsonBlanks = SearchValues.Create(" \t\r\n"u8);
 
-    /// <summary>What ends the plain run of a string: its quote, an escape, a control byte or a byte that is not ASCII.</summary>
-    private static byte[] StopBytes()
-    {
-        var bytes = new List<byte> { (byte)'"', (byte)'\\' };
-        for (var b = 0; b < 0x20; b++)
-        {
-            bytes.Add((byte)b);
-        }
-
-        for (var b = 0x80; b <= 0xFF; b++)
-        {
-            bytes.Add((byte)b);
-        }
-
-        return [.. bytes];
-    }
+    private static byte[] PlainList() => [.. Enumerable.Range(0x20, 0x60).Select(b => (byte)b).Where(b => b is not ((byte)'"' or (byte)'\\'))];
 
     private bool ReadWithJsonReader(ReadOnlySpan<byte> line, LogEntry e)
     {

@@ -8,6 +8,7 @@
 #
 # Usage: bench/log-report/run.sh [--keep]   (logs go to $BENCH_DIR, default /tmp/stackgres-ops-log-bench;
 #        they are generated once and reused; --keep leaves them there afterwards)
+#        BENCH_AOT=1 also publishes the runner Native AOT and times it on one core.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGET_MB=${TARGET_MB:-310}
@@ -25,6 +26,15 @@ echo "publishing the job runner (ReadyToRun, as a runner image ships it)..."
 dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$RUNNER_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
 OURS=("$RUNNER_DIR/StackGres.Ops.Jobs" log-report)
+AOT_DIR=
+if [[ "${BENCH_AOT:-}" == "1" ]]; then
+  # The same runner published Native AOT (no JIT at all), timed on one core beside the others.
+  scripts/install-deps.sh --aot >/dev/null
+  AOT_DIR=$(mktemp -d)
+  echo "publishing the job runner (Native AOT)..."
+  dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$AOT_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+fi
+AOT_LINES=()
 
 generate() {
   local data="$BENCH_DIR/data" port=55499
@@ -115,7 +125,16 @@ for format in stderr csv json; do
   ratio=$(awk -v a="$o1" -v b="$p1" -v c="$o2" -v d="$p2" -v e="$c1" -v f="$d1" 'BEGIN { printf "%.0fx / %.0fx; %.0fx", b / a, d / c, f / e }')
   printf "%-8s %6d | %s | %s | %s | %s | %s\n" "$format" "$mb" "$(cell "$o1" "$r1" "$c1")" "$(cell "$o2" "$r2" "$c2")" \
     "$(cell "$p1" "$q1" "$d1")" "$(cell "$p2" "$q2" "$d2")" "$ratio"
+  if [[ -n "$AOT_DIR" ]]; then
+    read -r a1 s1 e1 < <(timed taskset -c 0 "$AOT_DIR/StackGres.Ops.Jobs" log-report "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-report.json "$file")
+    AOT_LINES+=("$(printf "%-8s %6d | %s | %s" "$format" "$mb" "$(cell "$a1" "$s1" "$e1")" \
+      "$(awk -v a="$a1" -v b="$p1" -v e="$e1" -v f="$d1" 'BEGIN { printf "%.0fx; %.0fx", b / a, f / e }')")")
+  fi
 done
+if [[ -n "$AOT_DIR" ]]; then
+  printf "%-8s %6s | %-40s | %s\n" format MB "ours Native AOT, 1 core" "ratio to pgBadger (1 process) wall; cpu"
+  printf "%s\n" "${AOT_LINES[@]}"
+fi
 echo "load after: $(uptime)"
-rm -rf /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json "$RUNNER_DIR"
+rm -rf /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json "$RUNNER_DIR" ${AOT_DIR:+"$AOT_DIR"}
 [[ "$KEEP" == "--keep" ]] || rm -rf "$BENCH_DIR"

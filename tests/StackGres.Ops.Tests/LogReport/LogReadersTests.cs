@@ -87,6 +87,23 @@ public sealed class LogReadersTests
     }
 
     [Fact]
+    public void Analyze_ReadsCsvlog_UnquotedFieldsAndBareCarriageReturns_AsBefore()
+    {
+        // Fields are copied as they are unless they hold a quote; line breaks are folded only where there are some.
+        using var logs = new TempLogDirectory();
+        var file = logs.Write("postgresql.csv",
+            "2024-05-01 10:00:02.000 UTC,alice,shop,42,10.0.0.7:5000,663214a0.2a,1,SELECT,2024-05-01 10:00:01 UTC,3/1,0,LOG,00000,\"duration: 2.000 ms  statement: select 1\",,,,,,,,,ps\"\"ql,\"client backend\",,0\n" +
+            "2024-05-01 10:00:03.000 UTC,\"alice\",\"shop\",42,\"10.0.0.7:5000\",663214a0.2a,2,\"SELECT\",2024-05-01 10:00:01 UTC,3/2,0,LOG,00000,\"duration: 1.000 ms  statement: select\r\r2\",,,,,,,,,\"psql\",\"client backend\",,0\n");
+
+        var report = TempLogDirectory.Analyze(new LogReportSettings(), file);
+
+        Assert.Equal(0, report.Input.SkippedLines);
+        Assert.Equal(["ps\"ql", "psql"], report.Applications.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("select ?;", Assert.Single(report.Queries.ByCount).Query);
+        Assert.Equal("alice", Assert.Single(report.Users).Name);
+    }
+
+    [Fact]
     public void Analyze_ReadsJsonlog_AndGzipFilesInTimeOrder()
     {
         using var logs = new TempLogDirectory();

@@ -13,6 +13,31 @@ internal sealed class ByteKeyMap<TValue> where TValue : class
 
     public int Count { get; private set; }
 
+    public bool TryGet(ReadOnlySpan<byte> key, out TValue? value)
+    {
+        var hash = Hash(key);
+        var mask = _buckets.Length - 1;
+        var slot = hash & mask;
+        while (true)
+        {
+            var index = _buckets[slot] - 1;
+            if (index < 0)
+            {
+                value = null;
+                return false;
+            }
+
+            ref var entry = ref _entries[index];
+            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
+            {
+                value = entry.Value;
+                return true;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+
     public TValue GetOrAdd(ReadOnlySpan<byte> key, Func<byte[], TValue> create)
     {
         var hash = Hash(key);

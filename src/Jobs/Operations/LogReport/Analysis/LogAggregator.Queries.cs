@@ -36,18 +36,33 @@ internal sealed partial class LogAggregator
         var user = Name(_users, entry.User);
         var application = Name(_applications, entry.Application);
         var client = Name(_clients, entry.Client);
-        AddQuery(Databases, database, ms);
-        AddQuery(Users, user, ms);
-        AddQuery(Applications, application, ms);
-        AddQuery(Clients, client, ms);
+        AddQuery(_lastDatabase.Get(Databases, database), ms);
+        AddQuery(_lastUser.Get(Users, user), ms);
+        AddQuery(_lastApplication.Get(Applications, application), ms);
+        AddQuery(_lastClient.Get(Clients, client), ms);
 
         if (text.IsEmpty)
         {
             return;
         }
 
-        var normalized = _normalizer.Normalize(text, entry.Detail.Span);
-        var kind = QueryKinds.Classify(normalized);
+        var normalized = _normalizer.Normalize(text, entry.Detail.Span, out var form);
+        QueryKind kind;
+        QueryStats stats;
+        if (form?.Stats is { } known)
+        {
+            (kind, stats) = (form.Kind, known);
+        }
+        else
+        {
+            kind = QueryKinds.Classify(normalized);
+            stats = QueryMap.GetOrAdd(normalized, static key => new QueryStats(key));
+            if (form is not null)
+            {
+                (form.Kind, form.Stats) = (kind, stats);
+            }
+        }
+
         Kinds[(int)kind]++;
         if (kind == QueryKind.Select)
         {
@@ -58,7 +73,6 @@ internal sealed partial class LogAggregator
             bucket.Writes++;
         }
 
-        var stats = QueryMap.GetOrAdd(normalized, static key => new QueryStats(key));
         stats.Count++;
         if (!timed)
         {
@@ -98,9 +112,13 @@ internal sealed partial class LogAggregator
 
     private static string Name(NameInterner interner, TextBuffer value) => value.IsEmpty ? Unknown : interner.Intern(value.Span);
 
-    private static void AddQuery(Dictionary<string, DimensionStats> map, string name, double duration)
+    private readonly LastDimension _lastDatabase = new();
+    private readonly LastDimension _lastUser = new();
+    private readonly LastDimension _lastApplication = new();
+    private readonly LastDimension _lastClient = new();
+
+    private static void AddQuery(DimensionStats stats, double duration)
     {
-        var stats = Dimension(map, name);
         stats.Queries++;
         stats.DurationMs += duration;
     }
@@ -153,5 +171,23 @@ internal sealed partial class LogAggregator
         public static readonly SampleOrder Instance = new();
 
         public int Compare(QuerySample? x, QuerySample? y) => x!.DurationMs.CompareTo(y!.DurationMs);
+    }
+
+    /// <summary>The figures of the name seen last in one dimension: names are interned, so the same name is the same string.</summary>
+    private sealed class LastDimension
+    {
+        private string? _name;
+        private DimensionStats? _stats;
+
+        public DimensionStats Get(Dictionary<string, DimensionStats> map, string name)
+        {
+            if (!ReferenceEquals(name, _name))
+            {
+                _stats = Dimension(map, name);
+                _name = name;
+            }
+
+            return _stats!;
+        }
     }
 }

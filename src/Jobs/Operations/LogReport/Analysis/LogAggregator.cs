@@ -133,7 +133,7 @@ internal sealed partial class LogAggregator(AggregatorOptions options)
 
     private void ProcessDuration(LogEntry entry, ReadOnlySpan<byte> text)
     {
-        if (!Utf8Parser.TryParse(text, out double duration, out var consumed) || !text[consumed..].StartsWith(" ms"u8))
+        if (!TryParseMilliseconds(text, out var duration, out var consumed) || !text[consumed..].StartsWith(" ms"u8))
         {
             ProcessEvent(entry, entry.Message.Span);
             return;
@@ -173,6 +173,45 @@ internal sealed partial class LogAggregator(AggregatorOptions options)
         {
             ProcessEvent(entry, entry.Message.Span);
         }
+    }
+
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    /// <summary>
+    /// A duration as PostgreSQL writes it ("0.206"): up to 15 digits with a fraction are one exact integer divided
+    /// by an exact power of ten, which IEEE division rounds correctly, so the value is the one
+    /// <see cref="Utf8Parser"/> returns; anything else (exponents, longer numbers) goes to Utf8Parser.
+    /// </summary>
+    internal static bool TryParseMilliseconds(ReadOnlySpan<byte> text, out double value, out int consumed)
+    {
+        long mantissa = 0;
+        var digits = 0;
+        var i = 0;
+        while (i < text.Length && QueryNormalizer.IsDigit(text[i]))
+        {
+            mantissa = (mantissa * 10) + (text[i++] - '0');
+            digits++;
+        }
+
+        if (digits > 0 && i < text.Length && text[i] == '.')
+        {
+            var point = ++i;
+            while (i < text.Length && QueryNormalizer.IsDigit(text[i]))
+            {
+                mantissa = (mantissa * 10) + (text[i++] - '0');
+                digits++;
+            }
+
+            var fraction = i - point;
+            if (fraction > 0 && digits <= 15 && (i == text.Length || text[i] is not ((byte)'e' or (byte)'E')))
+            {
+                value = mantissa / PowersOfTen[fraction];
+                consumed = i;
+                return true;
+            }
+        }
+
+        return Utf8Parser.TryParse(text, out value, out consumed);
     }
 
     /// <summary>"execute S_1: select ..." (or "execute from fetch S_1/C_2: ..."): the statement after the name.</summary>

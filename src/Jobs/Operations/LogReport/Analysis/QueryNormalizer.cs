@@ -23,7 +23,28 @@ internal sealed partial class QueryNormalizer
     /// bind parameter list, parameters are replaced by their values first, as pgBadger does before normalizing.
     /// The result stays valid until the next call.
     /// </summary>
-    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
+    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail) => Normalize(query, detail, out _);
+
+    /// <summary>
+    /// As above; <paramref name="form"/> is the remembered form when the statement's normalized form can be
+    /// remembered (the caller may keep what it derives from it there), null otherwise.
+    /// </summary>
+    public ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail, out RememberedForm? form)
+    {
+        ParseParameterValues(detail);
+        var cacheable = IsCacheable(query, detail);
+        if (cacheable && _cache.TryGet(query, _values.Count, out form))
+        {
+            Remembered++;
+            return form!.Normalized;
+        }
+
+        var normalized = NormalizeOnce(query, detail);
+        form = cacheable ? _cache.Add(query, _values.Count, normalized) : null;
+        return normalized;
+    }
+
+    private ReadOnlySpan<byte> NormalizeOnce(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
     {
         Ensure(query.Length * 2 + 64);
         var length = Prepare(query, detail);
@@ -40,6 +61,45 @@ internal sealed partial class QueryNormalizer
         length = NormalizeCursors(length);
         return Finish(_a.AsSpan(0, length));
     }
+
+    /// <summary>
+    /// Whether the normalized form depends on the query text and the number of bind values only, so that it can be
+    /// remembered: no quote or backslash in the query (each spliced value is then a string of its own, which becomes
+    /// '?' whatever it holds) and every value a quoted run of letters, digits, blanks and -.:+_ (nothing that opens a
+    /// comment, a name, a string or an escape before strings are replaced). A statement without values qualifies when
+    /// it has no digit (its literals would make it one of a kind).
+    /// </summary>
+    private bool IsCacheable(ReadOnlySpan<byte> query, ReadOnlySpan<byte> detail)
+    {
+        if (query.Length > NormalizedCache.MaxQueryLength || query.IndexOfAny((byte)'\'', (byte)'\\') >= 0)
+        {
+            return false;
+        }
+
+        if (_values.Count == 0)
+        {
+            return !query.ContainsAnyInRange((byte)'0', (byte)'9');
+        }
+
+        foreach (var range in _values)
+        {
+            var value = detail[range];
+            if (value.Length < 2 || value[0] != '\'' || value[^1] != '\'' || value[1..^1].IndexOfAnyExcept(PlainValueBytes) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly SearchValues<byte> PlainValueBytes =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -.:+_"u8);
+
+    private readonly NormalizedCache _cache = new();
+
+    /// <summary>How many statements were answered from the remembered forms.</summary>
+    internal long Remembered { get; private set; }
 
     public string NormalizeToString(string query, string detail = "") =>
         Encoding.UTF8.GetString(Normalize(Encoding.UTF8.GetBytes(query), Encoding.UTF8.GetBytes(detail)));
@@ -91,7 +151,6 @@ internal sealed partial class QueryNormalizer
         }
 
         query = query[..end];
-        ParseParameterValues(detail);
         Reserve(query.Length + 1);
         var written = 0;
         for (var i = 0; i < query.Length; i++)

@@ -16,6 +16,8 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
     private readonly LogEntry _entry = new();
     private readonly TextBuffer _pending = new();
     private readonly Range[] _fields = new Range[MaxFields + 1];
+    private readonly bool[] _quotes = new bool[MaxFields + 1];
+    private bool _lineBreaks;
     private long _pendingLines;
 
     public ReadCounters Counters { get; } = new();
@@ -34,7 +36,7 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
             record = _pending.Span;
         }
 
-        var count = Split(record, _fields, out var open);
+        var count = Split(record, _fields, _quotes, out var open);
         if (open)
         {
             if (_pending.IsEmpty)
@@ -79,7 +81,10 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
             return;
         }
 
-        if (count < MinFields || count > MaxFields || record.IndexOf((byte)0) >= 0)
+        // One look for the rare bytes: a NUL makes the record unreadable, a CR or LF asks Copy to fold line breaks.
+        var rare = record.IndexOfAny((byte)0, (byte)'\r', (byte)'\n') >= 0;
+        _lineBreaks = rare && record.IndexOfAny((byte)'\r', (byte)'\n') >= 0;
+        if (count < MinFields || count > MaxFields || (rare && record.IndexOf((byte)0) >= 0))
         {
             Counters.Skip(record, count < 0 ? "malformed quoting" : $"{count} field(s) where csvlog has {MinFields} to {MaxFields}");
             return;
@@ -133,10 +138,10 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
         }
 
         var value = record[_fields[index]];
-        var multiLine = value.IndexOfAny((byte)'\n', (byte)'\r') >= 0;
+        var multiLine = _lineBreaks && value.IndexOfAny((byte)'\n', (byte)'\r') >= 0;
         while (true)
         {
-            var quote = value.IndexOf("\"\""u8);
+            var quote = _quotes[index] ? value.IndexOf("\"\""u8) : -1;
             if (quote < 0)
             {
                 target.Append(value);
@@ -193,7 +198,13 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
     }
 
     /// <summary>Splits a record into field ranges (quotes excluded); <paramref name="open"/> when a quoted field runs past the end.</summary>
-    internal static int Split(ReadOnlySpan<byte> record, Span<Range> fields, out bool open)
+    internal static int Split(ReadOnlySpan<byte> record, Span<Range> fields, out bool open) => Split(record, fields, [], out open);
+
+    /// <summary>
+    /// As above; <paramref name="quotes"/> tells for each field whether it holds a quote (in a quoted field, a doubled
+    /// one): the fields without have nothing to undo.
+    /// </summary>
+    internal static int Split(ReadOnlySpan<byte> record, Span<Range> fields, Span<bool> quotes, out bool open)
     {
         var count = 0;
         var i = 0;
@@ -202,6 +213,7 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
         {
             int start;
             int end;
+            var quoted = false;
             if (i < record.Length && record[i] == '"')
             {
                 start = i + 1;
@@ -218,6 +230,7 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
                     j += quote;
                     if (j + 1 < record.Length && record[j + 1] == '"')
                     {
+                        quoted = true;
                         j += 2;
                         continue;
                     }
@@ -230,15 +243,24 @@ internal sealed class CsvLogReader(LogAggregator aggregator) : ILogReader
             }
             else
             {
+                // Unquoted fields are short (numbers, times, codes, often empty): a byte loop beats a vector search.
                 start = i;
-                var comma = record[i..].IndexOf((byte)',');
-                end = comma < 0 ? record.Length : i + comma;
-                i = end;
+                while (i < record.Length && record[i] != ',')
+                {
+                    quoted |= record[i] == '"';
+                    i++;
+                }
+
+                end = i;
             }
 
             if (count < fields.Length)
             {
                 fields[count] = new Range(start, end);
+                if (count < quotes.Length)
+                {
+                    quotes[count] = quoted;
+                }
             }
 
             count++;

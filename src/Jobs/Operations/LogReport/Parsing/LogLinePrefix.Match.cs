@@ -11,28 +11,183 @@ public sealed partial class LogLinePrefix
     /// Matches the prefix and the severity ("LOG:  ") at the start of <paramref name="line"/>. On success
     /// the prefix fields are written to <paramref name="entry"/> and <paramref name="messageStart"/> is where the message begins.
     /// </summary>
-    internal bool TryMatch(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, out Severity severity, out int messageStart)
+    internal bool TryMatch(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, out Severity severity, out int messageStart,
+        PrefixTailCache? cache = null)
     {
-        if (TryMatch(_full, line, entry, clock, out severity, out messageStart))
+        if (cache is not null && _tailCacheable)
+        {
+            return TryMatchCached(line, entry, clock, cache, out severity, out messageStart);
+        }
+
+        if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out _))
         {
             return true;
         }
 
-        return _session is not null && TryMatch(_session, line, entry, clock, out severity, out messageStart);
+        return _session is not null && TryMatch(_session, _sessionSteps!, line, entry, clock, out severity, out messageStart, out _);
     }
 
-    private static bool TryMatch(PrefixSegment[] segments, ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock,
-        out Severity severity, out int messageStart)
+    /// <summary>
+    /// Lines of one session repeat everything after the timestamp up to the message ("[pid]: user=...,db=... LOG:  ").
+    /// When the full prefix matched a line on the forward pass, that pass looked at nothing but the timestamp (and
+    /// its zone) and the bytes up to the message and the one after them; a later line with the same bytes there is
+    /// matched the same way, so its fields are taken from the cache.
+    /// </summary>
+    private bool TryMatchCached(ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock, PrefixTailCache cache, out Severity severity,
+        out int messageStart)
     {
-        Span<Range> captures = stackalloc Range[Math.Min(segments.Length, MaxSegments)];
+        if (clock.TryParse(line, out var seconds, out var millisecond, out var length) &&
+            (_fullSteps[0].Field != PrefixField.TimestampMs || (length >= 21 && line[19] == '.')))
+        {
+            var tailStart = length + ZoneLength(line[length..]);
+            var tail = line[tailStart..];
+            var slot = cache.Find(tail);
+            if (slot is not null)
+            {
+                entry.Time = seconds;
+                entry.Millisecond = millisecond;
+                entry.Pid = slot.Pid;
+                entry.User.Set(slot.User);
+                entry.Database.Set(slot.Database);
+                entry.Application.Set(slot.Application);
+                entry.Client.Set(slot.Client);
+                entry.SqlState.Set(slot.SqlState);
+                severity = slot.Severity;
+                messageStart = tailStart + slot.Tail.Length;
+                return true;
+            }
+
+            if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out var forward))
+            {
+                if (forward)
+                {
+                    cache.Add(tail, line[tailStart..messageStart], entry, severity);
+                }
+
+                return true;
+            }
+        }
+        else if (TryMatch(_full, _fullSteps, line, entry, clock, out severity, out messageStart, out _))
+        {
+            return true;
+        }
+
+        return _session is not null && TryMatch(_session, _sessionSteps!, line, entry, clock, out severity, out messageStart, out _);
+    }
+
+    private static bool TryMatch(PrefixSegment[] segments, MatchStep[] steps, ReadOnlySpan<byte> line, LogEntry entry, LogTimestamp clock,
+        out Severity severity, out int messageStart, out bool forward)
+    {
         severity = Severity.Unknown;
         messageStart = 0;
-        if (segments.Length > MaxSegments || !Walk(segments, 0, line, 0, captures, clock, ref severity, ref messageStart))
+        forward = false;
+        if (segments.Length > MaxSegments)
         {
             return false;
         }
 
-        return Apply(segments, line, captures, entry, clock);
+        Span<Range> captures = stackalloc Range[segments.Length];
+        Span<long> seconds = stackalloc long[segments.Length];
+        Span<int> milliseconds = stackalloc int[segments.Length];
+        if (TryFirstChoice(steps, line, captures, seconds, milliseconds, clock, out severity, out messageStart))
+        {
+            forward = true;
+            return Apply(segments, line, captures, seconds, milliseconds, entry, clock);
+        }
+
+        severity = Severity.Unknown;
+        messageStart = 0;
+        return Walk(segments, 0, line, 0, captures, clock, ref severity, ref messageStart) &&
+               Apply(segments, line, captures, default, default, entry, clock);
+    }
+
+    /// <summary>
+    /// One forward pass that takes, at every segment, the choice the backtracking <see cref="Walk"/> tries
+    /// first (a timestamp with its zone, the longest run of a character class, a lazy field up to the first
+    /// occurrence of the literal after it). When it reaches a severity it is the match Walk would return;
+    /// when it does not, Walk looks at the other choices. Times parsed on the way are kept for Apply.
+    /// </summary>
+    private static bool TryFirstChoice(MatchStep[] steps, ReadOnlySpan<byte> line, Span<Range> captures, Span<long> seconds,
+        Span<int> milliseconds, LogTimestamp clock, out Severity severity, out int messageStart)
+    {
+        severity = Severity.Unknown;
+        messageStart = 0;
+        var position = 0;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var step = steps[i];
+            var rest = line[position..];
+            switch (step.Kind)
+            {
+                case MatchStepKind.Literal:
+                    if (!rest.StartsWith(step.Literal))
+                    {
+                        return false;
+                    }
+
+                    position += step.Literal.Length;
+                    break;
+                case MatchStepKind.Time:
+                    if (!clock.TryParse(rest, out seconds[i], out milliseconds[i], out var length) ||
+                        (step.Field == PrefixField.TimestampMs && (length < 21 || rest[19] != '.')))
+                    {
+                        return false;
+                    }
+
+                    captures[i] = new Range(position, position + length);
+                    position += length + ZoneLength(rest[length..]);
+                    break;
+                case MatchStepKind.Class:
+                    var max = step.Field == PrefixField.QueryId ? ClassLength(step.Field, rest) : Run(rest, step.Class!);
+                    if (max < step.MinLength)
+                    {
+                        return false;
+                    }
+
+                    captures[i] = new Range(position, position + max);
+                    position += max;
+                    break;
+                case MatchStepKind.Lazy:
+                    var end = position;
+                    if (step.NextLiteral is { } next)
+                    {
+                        var found = rest.IndexOf(next);
+                        if (found < 0)
+                        {
+                            return false;
+                        }
+
+                        end += found;
+                    }
+                    else if (i == steps.Length - 1)
+                    {
+                        // A lazy field that ends the prefix ("%u@%d "): Walk tries each end in turn, the first one
+                        // followed by a severity is its choice.
+                        while (end <= line.Length && !TryTail(line, end, out severity, out messageStart))
+                        {
+                            end++;
+                        }
+
+                        captures[i] = new Range(position, end);
+                        return end <= line.Length;
+                    }
+
+                    captures[i] = new Range(position, end);
+                    position = end;
+                    break;
+                default:
+                    captures[i] = new Range(position, position);
+                    break;
+            }
+        }
+
+        return TryTail(line, position, out severity, out messageStart);
+    }
+
+    private static int Run(ReadOnlySpan<byte> text, SearchValues<byte> bytes)
+    {
+        var end = text.IndexOfAnyExcept(bytes);
+        return end < 0 ? text.Length : end;
     }
 
     private static bool Walk(PrefixSegment[] segments, int index, ReadOnlySpan<byte> line, int position, Span<Range> captures,
@@ -79,9 +234,7 @@ public sealed partial class LogLinePrefix
                 }
 
                 var max = ClassLength(segment.Field, rest);
-                var min = segment.Field is PrefixField.Pid or PrefixField.LineNumber or PrefixField.Epoch or PrefixField.SqlState or PrefixField.QueryId
-                    ? 1
-                    : 0;
+                var min = MinLength(segment.Field);
                 for (var length = max; length >= min; length--)
                 {
                     captures[index] = new Range(position, position + length);
@@ -202,7 +355,7 @@ public sealed partial class LogLinePrefix
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.:[]_()"u8);
 
     /// <summary>The bytes a field of a character class is made of (null for the others).</summary>
-    private static SearchValues<byte>? ClassBytes(PrefixField field) => field switch
+    internal static SearchValues<byte>? ClassBytes(PrefixField field) => field switch
     {
         PrefixField.Pid or PrefixField.LeaderPid or PrefixField.LineNumber or PrefixField.QueryId => Digits,
         PrefixField.Epoch => EpochBytes,
@@ -214,7 +367,13 @@ public sealed partial class LogLinePrefix
         _ => null,
     };
 
-    private static bool Apply(PrefixSegment[] segments, ReadOnlySpan<byte> line, Span<Range> captures, LogEntry entry, LogTimestamp clock)
+    /// <summary>Writes the captured fields to <paramref name="entry"/>; <paramref name="seconds"/> holds the parsed times when not empty.</summary>
+    /// <summary>The fields that cannot be empty.</summary>
+    internal static int MinLength(PrefixField field) =>
+        field is PrefixField.Pid or PrefixField.LineNumber or PrefixField.Epoch or PrefixField.SqlState or PrefixField.QueryId ? 1 : 0;
+
+    private static bool Apply(PrefixSegment[] segments, ReadOnlySpan<byte> line, Span<Range> captures, ReadOnlySpan<long> seconds,
+        ReadOnlySpan<int> milliseconds, LogEntry entry, LogTimestamp clock)
     {
         var timeRank = int.MaxValue;
         long sessionId = 0;
@@ -266,12 +425,23 @@ public sealed partial class LogLinePrefix
                     };
                     if (rank < timeRank)
                     {
-                        var ok = field == PrefixField.Epoch
-                            ? LogTimestamp.TryParseEpoch(value, out var seconds, out var millisecond, out _)
-                            : clock.TryParse(value, out seconds, out millisecond, out _);
+                        bool ok;
+                        long time;
+                        int millisecond;
+                        if (field != PrefixField.Epoch && !seconds.IsEmpty)
+                        {
+                            (ok, time, millisecond) = (true, seconds[i], milliseconds[i]);
+                        }
+                        else
+                        {
+                            ok = field == PrefixField.Epoch
+                                ? LogTimestamp.TryParseEpoch(value, out time, out millisecond, out _)
+                                : clock.TryParse(value, out time, out millisecond, out _);
+                        }
+
                         if (ok)
                         {
-                            entry.Time = seconds;
+                            entry.Time = time;
                             entry.Millisecond = millisecond;
                             timeRank = rank;
                         }

@@ -12,12 +12,20 @@ public sealed partial class LogLinePrefix
 
     private readonly PrefixSegment[] _full;
     private readonly PrefixSegment[]? _session;
+    private readonly MatchStep[] _fullSteps;
+    private readonly MatchStep[]? _sessionSteps;
+    private readonly bool _tailCacheable;
 
     private LogLinePrefix(string text, PrefixSegment[] full, PrefixSegment[]? sessionOnly)
     {
         Text = text;
         _full = full;
         _session = sessionOnly;
+        _fullSteps = MatchStep.Compile(full);
+        _sessionSteps = sessionOnly is null ? null : MatchStep.Compile(sessionOnly);
+        // The tail cache needs the only time of the prefix first, all the rest after it (see TryMatchCached).
+        _tailCacheable = full.Length is > 1 and <= MaxSegments && _fullSteps[0].Kind == MatchStepKind.Time &&
+                         full.Count(s => s.Field is PrefixField.Timestamp or PrefixField.TimestampMs or PrefixField.SessionStart or PrefixField.Epoch) == 1;
         HasPid = full.Any(s => s.Field == PrefixField.Pid);
         HasSessionId = full.Any(s => s.Field == PrefixField.SessionId);
         HasTime = full.Any(s => s.Field is PrefixField.Timestamp or PrefixField.TimestampMs or PrefixField.Epoch or PrefixField.SessionStart);

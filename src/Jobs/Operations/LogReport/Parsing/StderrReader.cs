@@ -10,6 +10,7 @@ namespace StackGres.Ops.Jobs.Operations.LogReport.Parsing;
 internal sealed class StderrReader(LogLinePrefix prefix, LogAggregator aggregator) : ILogReader
 {
     private readonly LogTimestamp _clock = new();
+    private readonly PrefixTailCache _tails = new();
     private LogEntry _current = new();
     private LogEntry _scratch = new();
     private bool _hasCurrent;
@@ -44,7 +45,7 @@ internal sealed class StderrReader(LogLinePrefix prefix, LogAggregator aggregato
         }
 
         _scratch.Clear();
-        if (line.IndexOf((byte)0) >= 0 || !prefix.TryMatch(line, _scratch, _clock, out var severity, out var start))
+        if (line.IndexOf((byte)0) >= 0 || !prefix.TryMatch(line, _scratch, _clock, out var severity, out var start, _tails))
         {
             Counters.Skip(line, "does not match the log_line_prefix");
             return;

@@ -20,9 +20,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddOpsWorker();
-    // Disposed on every path: a host that failed to start and is never disposed holds the process for
-    // HostOptions.ShutdownTimeout (its console lifetime waits for it at exit).
-    await using var app = builder.Build();
+    var app = builder.Build();
     app.MapOpsWorker();
     await app.RunAsync();
     return 0;

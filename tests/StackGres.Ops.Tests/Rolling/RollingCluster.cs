@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Clusters.Local;
@@ -52,12 +51,8 @@ public sealed class RollingCluster : IAsyncDisposable
         SslMode = SslMode.Disable,
     }.ConnectionString;
 
-    /// <summary>The postmaster's pid from postmaster.pid; null when the server is down.</summary>
-    public static int? PostmasterPid(ClusterInstance instance)
-    {
-        var file = Path.Combine(instance.Local!.DataDirectory, "postmaster.pid");
-        return File.Exists(file) && int.TryParse(File.ReadLines(file).First(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-    }
+    /// <summary>The postmaster's pid; null when the server is down.</summary>
+    public static int? PostmasterPid(ClusterInstance instance) => PgCtl.RunningPostmasterPid(instance.Local!.DataDirectory);
 
     public async Task<T?> ScalarAsync<T>(ClusterInstance instance, string sql, CancellationToken cancellationToken)
     {

@@ -46,24 +46,8 @@ public sealed class LocalInstanceControl
     public bool IsRunning => PgCtl.IsRunning(DataDirectory);
 
     /// <summary>The directory of the running server's postgres binary, read from /proc; null when it is down.</summary>
-    public string? RunningBinDirectory()
-    {
-        var pid = PostmasterPid();
-        if (pid is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var target = new FileInfo($"/proc/{pid}/exe").LinkTarget;
-            return target is null ? null : Path.GetDirectoryName(target);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public string? RunningBinDirectory() =>
+        PgCtl.PostmasterLink(DataDirectory, "exe") is { } binary ? Path.GetDirectoryName(binary) : null;
 
     /// <summary>The bin directory to use for this instance now: the running binary's, else the configured pg_ctl's.</summary>
     public string CurrentBinDirectory() =>
@@ -180,20 +164,6 @@ public sealed class LocalInstanceControl
     }
 
     private PgCtl PgCtlIn(string binDirectory) => new(Path.Combine(binDirectory, "pg_ctl"), owner);
-
-    private int? PostmasterPid()
-    {
-        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-        try
-        {
-            var first = File.Exists(pidFile) ? File.ReadLines(pidFile).FirstOrDefault() : null;
-            return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Directory.Exists($"/proc/{pid}") ? pid : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>postgresql.auto.conf as ordered settings (ALTER SYSTEM's format: one "name = 'value'" per line).</summary>
     private Dictionary<string, string> AutoConf()

@@ -56,10 +56,18 @@ public sealed class PgCtl(string executable, DataDirectoryOwner owner)
         RunAsync(["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", Timeout], "start", cancellationToken);
 
     /// <summary>True while the postmaster of <paramref name="dataDirectory"/> is alive.</summary>
-    public static bool IsRunning(string dataDirectory) => PostmasterPid(dataDirectory) is { } pid && Directory.Exists($"/proc/{pid}");
+    public static bool IsRunning(string dataDirectory) => RunningPostmasterPid(dataDirectory) is not null;
+
+    /// <summary>The pid of the live postmaster of <paramref name="dataDirectory"/>; null when none runs.</summary>
+    public static int? RunningPostmasterPid(string dataDirectory) =>
+        PostmasterPid(dataDirectory) is { } pid && Directory.Exists($"/proc/{pid}") ? pid : null;
 
     /// <summary>The regular file the running postmaster writes its output to, if any.</summary>
-    public static string? CurrentServerOutput(string dataDirectory)
+    public static string? CurrentServerOutput(string dataDirectory) =>
+        PostmasterLink(dataDirectory, "fd/2") is { } target && Path.IsPathRooted(target) && File.Exists(target) ? target : null;
+
+    /// <summary>Where a link of the running postmaster's /proc entry points ("exe": its binary, "fd/2": its output); null when it cannot be told.</summary>
+    public static string? PostmasterLink(string dataDirectory, string link)
     {
         if (PostmasterPid(dataDirectory) is not { } pid)
         {
@@ -68,8 +76,7 @@ public sealed class PgCtl(string executable, DataDirectoryOwner owner)
 
         try
         {
-            var target = new FileInfo($"/proc/{pid}/fd/2").LinkTarget;
-            return target is not null && Path.IsPathRooted(target) && File.Exists(target) ? target : null;
+            return new FileInfo($"/proc/{pid}/{link}").LinkTarget;
         }
         catch (IOException)
         {

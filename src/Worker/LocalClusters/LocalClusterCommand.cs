@@ -112,31 +112,30 @@ public static class LocalClusterCommand
 
     private static async Task<int> StartOrStopAsync(LocalClusterArguments arguments, PostgresBinaries binaries)
     {
-        var dataDirectories = Directory.Exists(arguments.Directory)
-            ? Directory.EnumerateDirectories(arguments.Directory).Where(d => File.Exists(Path.Combine(d, "PG_VERSION"))).Order(StringComparer.Ordinal).ToArray()
-            : [];
-        if (dataDirectories.Length == 0)
+        var replicasFirst = LocalClusterProvisioner.DataDirectoriesReplicasFirst(arguments.Directory);
+        if (replicasFirst.Count == 0)
         {
             await Console.Error.WriteLineAsync($"local-cluster {arguments.Action}: no data directory under '{arguments.Directory}'.");
             return 2;
         }
 
-        // Replicas (standby.signal) are stopped first and started last, so a primary never waits for a walsender.
-        var replicasFirst = dataDirectories.OrderByDescending(d => File.Exists(Path.Combine(d, "standby.signal"))).ToArray();
+        if (arguments.Action == "stop")
+        {
+            foreach (var stopped in await LocalClusterProvisioner.StopAllAsync(arguments.Directory, binaries, CancellationToken.None))
+            {
+                Console.WriteLine($"  stopped {Path.GetFileName(stopped)}");
+            }
+
+            return 0;
+        }
+
+        // Replicas are started last, once the primary they follow answers.
         var pgCtl = Path.Combine(binaries.BinDirectory, "pg_ctl");
-        foreach (var dataDirectory in arguments.Action == "stop" ? replicasFirst : replicasFirst.Reverse())
+        foreach (var dataDirectory in replicasFirst.Reverse().Where(d => !PgCtl.IsRunning(d)))
         {
             var control = new PgCtl(pgCtl, await DataDirectoryOwner.ForAsync(dataDirectory, CancellationToken.None));
-            if (arguments.Action == "stop")
-            {
-                await control.StopAsync(dataDirectory, CancellationToken.None);
-                Console.WriteLine($"  stopped {Path.GetFileName(dataDirectory)}");
-            }
-            else if (!PgCtl.IsRunning(dataDirectory))
-            {
-                await control.StartWaitingAsync(dataDirectory, Path.Combine(dataDirectory, "server.log"), CancellationToken.None);
-                Console.WriteLine($"  started {Path.GetFileName(dataDirectory)}");
-            }
+            await control.StartWaitingAsync(dataDirectory, Path.Combine(dataDirectory, "server.log"), CancellationToken.None);
+            Console.WriteLine($"  started {Path.GetFileName(dataDirectory)}");
         }
 
         return 0;

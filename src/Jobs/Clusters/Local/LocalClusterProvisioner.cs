@@ -66,22 +66,38 @@ public static class LocalClusterProvisioner
     /// </summary>
     public static async Task RemoveLeftoverAsync(string root, PostgresBinaries binaries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(binaries);
         if (!Directory.Exists(root))
         {
             return;
         }
 
-        foreach (var dataDirectory in Directory.EnumerateDirectories(root).Where(d => File.Exists(Path.Combine(d, "PG_VERSION"))))
+        await StopAllAsync(root, binaries, cancellationToken).ConfigureAwait(false);
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>The data directories under <paramref name="root"/> (those holding PG_VERSION), replicas (standby.signal) first.</summary>
+    public static IReadOnlyList<string> DataDirectoriesReplicasFirst(string root) =>
+        Directory.Exists(root)
+            ? Directory.EnumerateDirectories(root).Where(d => File.Exists(Path.Combine(d, "PG_VERSION")))
+                .OrderByDescending(d => File.Exists(Path.Combine(d, "standby.signal"))).ThenBy(d => d, StringComparer.Ordinal).ToArray()
+            : [];
+
+    /// <summary>
+    /// Stops (<c>pg_ctl stop -m fast</c>, as each data directory's owner) every server running from a data directory
+    /// under <paramref name="root"/>, replicas first so that no primary waits on a walsender; returns those it stopped.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StopAllAsync(string root, PostgresBinaries binaries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(binaries);
+        var stopped = new List<string>();
+        foreach (var dataDirectory in DataDirectoriesReplicasFirst(root).Where(PgCtl.IsRunning))
         {
-            if (PgCtl.IsRunning(dataDirectory))
-            {
-                var owner = await DataDirectoryOwner.ForAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
-                await new PgCtl(Path.Combine(binaries.BinDirectory, "pg_ctl"), owner).StopAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
-            }
+            var owner = await DataDirectoryOwner.ForAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+            await new PgCtl(Path.Combine(binaries.BinDirectory, "pg_ctl"), owner).StopAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
+            stopped.Add(dataDirectory);
         }
 
-        Directory.Delete(root, recursive: true);
+        return stopped;
     }
 
     /// <summary>

@@ -186,14 +186,8 @@ public sealed class LocalPatroniCluster : IAsyncDisposable
             process.Dispose();
         }
 
-        foreach (var data in Directory.Exists(root) ? Directory.EnumerateDirectories(root, "data*") : [])
-        {
-            if (PgCtl.IsRunning(data))
-            {
-                var owner = await DataDirectoryOwner.ForAsync(data, CancellationToken.None);
-                await new PgCtl(Path.Combine(PostgresBinaries.Locate().BinDirectory, "pg_ctl"), owner).StopAsync(data, CancellationToken.None);
-            }
-        }
+        // A server Patroni could not stop in time.
+        await LocalClusterProvisioner.StopAllAsync(root, PostgresBinaries.Locate(), CancellationToken.None);
 
         try
         {

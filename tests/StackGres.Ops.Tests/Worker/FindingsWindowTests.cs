@@ -48,7 +48,7 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
             ("repack", new() { ["Targets"] = "findings", ["When:Checks:0"] = "table-bloat", ["Parameters:createExtension"] = "true" }));
 
         // Two openings: the first finds and repacks the bloated table, the second finds nothing left to do.
-        var runs = await WaitForWindowRunsAsync(worker, 4, TimeSpan.FromSeconds(120));
+        var runs = await worker.WaitForWindowRunsAsync("w", 4, TimeSpan.FromSeconds(120));
 
         Assert.Equal(["health-check", "repack", "health-check", "repack"], runs.Select(r => r.GetProperty("operation").GetString()));
         Assert.True(runs[0].GetProperty("status").GetString() == "succeeded", runs[0].ToString());
@@ -90,7 +90,7 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
             ("health-check", new() { ["Parameters:databases"] = $"{worker.ClusterDatabase},{otherDatabase}", ["Parameters:bloatMinSizeMb"] = "1" }),
             ("vacuum", new() { ["Targets"] = "findings", ["Parameters:full"] = "true" }));
 
-        var runs = await WaitForWindowRunsAsync(worker, 3, TimeSpan.FromSeconds(90));
+        var runs = await worker.WaitForWindowRunsAsync("w", 3, TimeSpan.FromSeconds(90));
 
         Assert.All(runs, r => Assert.True(r.GetProperty("status").GetString() == "succeeded", r.ToString()));
         Assert.Equal("health-check", runs[0].GetProperty("operation").GetString());
@@ -117,7 +117,7 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
             ("health-check", new() { ["Parameters:databases:0"] = worker.ClusterDatabase, ["Parameters:bloatMinSizeMb"] = "1" }),
             ("vacuum", new() { ["Targets"] = "findings", ["Parameters:full"] = "true" }));
 
-        var runs = await WaitForWindowRunsAsync(worker, 2, TimeSpan.FromSeconds(40));
+        var runs = await worker.WaitForWindowRunsAsync("w", 2, TimeSpan.FromSeconds(40));
 
         Assert.True(runs[0].GetProperty("status").GetString() == "succeeded", runs[0].ToString());
         Assert.Equal("skipped", runs[1].GetProperty("status").GetString());
@@ -141,7 +141,7 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
             ("vacuum", new() { ["When:Checks"] = "table-bloat,xid-wraparound", ["Parameters:analyze"] = "true" }),
             ("vacuum", new() { ["When:Checks:0"] = "xid-wraparound", ["When:MinSeverity"] = "critical" }));
 
-        var runs = await WaitForWindowRunsAsync(worker, 4, TimeSpan.FromSeconds(60));
+        var runs = await worker.WaitForWindowRunsAsync("w", 4, TimeSpan.FromSeconds(60));
 
         // The reindex step comes before any health-check has run on this cluster.
         Assert.Equal("skipped", runs[0].GetProperty("status").GetString());
@@ -193,27 +193,6 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
             {
                 worker.WithSetting($"Ops:Windows:w:Operations:{i}:{key}", value);
             }
-        }
-    }
-
-    private static async Task<JsonElement[]> WaitForWindowRunsAsync(WorkerFactory worker, int count, TimeSpan timeout)
-    {
-        using var client = worker.CreateAuthorizedClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
-                .Where(r => r.GetProperty("trigger").GetString() == "window:w")
-                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
-                .Take(count)
-                .ToArray();
-            if (runs.Length == count && runs.All(r => r.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "skipped"))
-            {
-                return runs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} finished window runs within {timeout}; saw: {string.Join("\n", runs)}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
 

@@ -57,17 +57,8 @@ public sealed class RollingRunTests(PostgresFixture fixture)
             .WithSetting("Ops:Windows:roll:Operations:0:Operation", "rolling-restart")
             .WithSetting("Ops:Windows:roll:Operations:0:Parameters:onlyPendingRestart", "true")
             .WithSetting("Ops:Windows:roll:Operations:0:Estimate", "00:00:02");
-        using var client = worker.CreateAuthorizedClient();
 
-        var runs = Array.Empty<JsonElement>();
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); runs.Length < 2 && DateTime.UtcNow < deadline; await Task.Delay(250, ct))
-        {
-            runs = (await client.GetFromJsonAsync<JsonElement[]>($"/api/v1/runs?cluster={Cluster}&operation=rolling-restart", ct))!
-                .Where(r => r.GetProperty("trigger").GetString() == "window:roll" && r.GetProperty("status").GetString() is "succeeded" or "failed" or "skipped")
-                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset()).ToArray();
-        }
-
-        Assert.True(runs.Length >= 2, $"two window runs expected; saw {runs.Length}");
+        var runs = await worker.WaitForWindowRunsAsync("roll", 2, TimeSpan.FromSeconds(60));
         var first = await worker.GetRunAsync(runs[0].GetProperty("id").GetGuid());
         Assert.True(first.GetProperty("status").GetString() == "succeeded", first.ToString());
         var steps = first.GetProperty("result").GetProperty("steps").EnumerateArray().Select(s => (s.GetProperty("instance").GetString(), s.GetProperty("action").GetString())).ToArray();

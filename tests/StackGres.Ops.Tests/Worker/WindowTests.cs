@@ -44,27 +44,6 @@ public sealed class WindowTests(PostgresFixture fixture)
         return worker;
     }
 
-    private static async Task<JsonElement[]> WaitForWindowRunsAsync(WorkerFactory worker, int count, TimeSpan timeout)
-    {
-        using var client = worker.CreateAuthorizedClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
-                .Where(r => r.GetProperty("trigger").GetString() == "window:w")
-                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
-                .Take(count)
-                .ToArray();
-            if (runs.Length == count && runs.All(r => r.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "skipped"))
-            {
-                return runs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} finished window runs within {timeout}; saw: {string.Join("\n", runs)}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Window_RunsItsOperationsInOrder_WhenItOpens()
     {
@@ -76,7 +55,7 @@ public sealed class WindowTests(PostgresFixture fixture)
         Assert.Equal(5, cluster.GetProperty("nextWindows").GetArrayLength());
         Assert.Equal("w", cluster.GetProperty("windows")[0].GetString());
 
-        var runs = await WaitForWindowRunsAsync(worker, 2, TimeSpan.FromSeconds(40));
+        var runs = await worker.WaitForWindowRunsAsync("w", 2, TimeSpan.FromSeconds(40));
 
         Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         Assert.Equal(["first", "second"], runs.Select(r => r.GetProperty("parameters").GetProperty("tables")[0].GetString()));
@@ -97,7 +76,7 @@ public sealed class WindowTests(PostgresFixture fixture)
             ("backup", new() { ["type"] = "diff" }, "00:00:05"));
         await Db.ExecuteAsync(cluster.ConnectionString, "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 1000) g");
 
-        var runs = await WaitForWindowRunsAsync(worker, 2, TimeSpan.FromSeconds(100));
+        var runs = await worker.WaitForWindowRunsAsync("w", 2, TimeSpan.FromSeconds(100));
 
         Assert.All(runs, r => Assert.True(r.GetProperty("status").GetString() == "succeeded", r.ToString()));
         Assert.All(runs, r => Assert.Equal("window:w", r.GetProperty("trigger").GetString()));
@@ -118,7 +97,7 @@ public sealed class WindowTests(PostgresFixture fixture)
         // No history and no estimate: the conservative default (10 minutes) does not fit in 8 seconds.
         await using var worker = await WorkerWithWindowAsync(fixture, "00:00:08", ("vacuum", null, null));
 
-        var run = (await WaitForWindowRunsAsync(worker, 1, TimeSpan.FromSeconds(40)))[0];
+        var run = (await worker.WaitForWindowRunsAsync("w", 1, TimeSpan.FromSeconds(40)))[0];
 
         Assert.Equal("skipped", run.GetProperty("status").GetString());
         var reason = run.GetProperty("reason").GetString()!;
@@ -136,7 +115,7 @@ public sealed class WindowTests(PostgresFixture fixture)
         await using var transaction = await holder.BeginTransactionAsync(TestContext.Current.CancellationToken);
         await new NpgsqlCommand("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
 
-        var run = (await WaitForWindowRunsAsync(worker, 1, TimeSpan.FromSeconds(40)))[0];
+        var run = (await worker.WaitForWindowRunsAsync("w", 1, TimeSpan.FromSeconds(40)))[0];
 
         Assert.Equal("cancelled", run.GetProperty("status").GetString());
         Assert.Contains("end of the maintenance window", run.GetProperty("reason").GetString());

@@ -153,6 +153,28 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The first <paramref name="count"/> runs of window <paramref name="window"/>, oldest first, once all have finished.</summary>
+    public async Task<JsonElement[]> WaitForWindowRunsAsync(string window, int count, TimeSpan timeout)
+    {
+        using var client = CreateAuthorizedClient();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
+                .Where(r => r.GetProperty("trigger").GetString() == "window:" + window)
+                .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
+                .Take(count)
+                .ToArray();
+            if (runs.Length == count && runs.All(r => TerminalStatuses.Contains(r.GetProperty("status").GetString())))
+            {
+                return runs;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} finished runs of window {window} within {timeout}; saw: {string.Join("\n", runs)}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Submits a run on the cluster, waits for it, fails the test unless it succeeded, and returns its result.</summary>
     public async Task<JsonElement> RunToSuccessAsync(string operation, object parameters, TimeSpan timeout)
     {

@@ -15,7 +15,6 @@ public sealed class PatroniRollingRun : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan HealthyGrace = TimeSpan.FromSeconds(10);
-    private readonly string operation;
     private readonly RollingParameters parameters;
     private readonly OperationContext context;
     private readonly PatroniClient patroni;
@@ -24,7 +23,6 @@ public sealed class PatroniRollingRun : IDisposable
     public PatroniRollingRun(string operation, RollingParameters parameters, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        this.operation = operation;
         this.parameters = parameters;
         this.context = context;
         patroni = new PatroniClient(context.Connector.Cluster.Patroni!, TimeSpan.FromSeconds(Math.Max(30, parameters.Timeout.TotalSeconds)));
@@ -65,17 +63,17 @@ public sealed class PatroniRollingRun : IDisposable
         }
 
         journal.Before = Views(members);
-        context.Events.Log(LogLevel.Information, $"Patroni members before {operation}: {Describe(members)}");
+        context.Events.Log(LogLevel.Information, $"Patroni members before {journal.Operation}: {Describe(members)}");
         var leaders = members.Where(m => m.IsLeader).ToArray();
         if (leaders.Length != 1)
         {
-            throw new OperationFailedException($"Patroni reports {leaders.Length} leaders ({Describe(members)}); {operation} starts only with one.");
+            throw new OperationFailedException($"Patroni reports {leaders.Length} leaders ({Describe(members)}); {journal.Operation} starts only with one.");
         }
 
         if (Unhealthy(members) is { Count: > 0 } unhealthy)
         {
             throw new OperationFailedException(
-                $"{operation} starts only when every replica runs with its lag known: {string.Join("; ", unhealthy.Select(Describe))}.");
+                $"{journal.Operation} starts only when every replica runs with its lag known: {string.Join("; ", unhealthy.Select(Describe))}.");
         }
 
         journal.PrimaryBefore = leaders[0].Name;

@@ -23,7 +23,6 @@ public sealed class RollingRun
     private static readonly TimeSpan CriticalPollInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan ExitedGrace = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StreamingGrace = TimeSpan.FromSeconds(10);
-    private readonly string operation;
     private readonly RollingParameters parameters;
     private readonly OperationContext context;
     private readonly IReadOnlyList<ClusterInstance> instances;
@@ -34,7 +33,6 @@ public sealed class RollingRun
     public RollingRun(string operation, RollingParameters parameters, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        this.operation = operation;
         this.parameters = parameters;
         this.context = context;
         instances = context.Connector.Cluster.Instances;
@@ -85,11 +83,11 @@ public sealed class RollingRun
 
         var start = await topology.ReadAsync(cancellationToken).ConfigureAwait(false);
         journal.Before = start.ToViews();
-        context.Events.Log(LogLevel.Information, $"Topology before {operation}: {start.Describe()}");
+        context.Events.Log(LogLevel.Information, $"Topology before {journal.Operation}: {start.Describe()}");
         if (start.Primary is not { } primary)
         {
             throw new OperationFailedException(start.Primaries.Count == 0
-                ? $"No instance accepts writes ({start.Describe()}); {operation} starts only on a cluster with a primary."
+                ? $"No instance accepts writes ({start.Describe()}); {journal.Operation} starts only on a cluster with a primary."
                 : $"More than one instance accepts writes ({string.Join(", ", start.Primaries.Select(p => p.Instance.Name))}): a split brain to resolve by hand first.");
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace StackGres.Ops.Jobs.Operations.LogReport.Analysis;
@@ -15,49 +16,18 @@ internal sealed class ByteKeyMap<TValue> where TValue : class
 
     public bool TryGet(ReadOnlySpan<byte> key, out TValue? value)
     {
-        var hash = Hash(key);
-        var mask = _buckets.Length - 1;
-        var slot = hash & mask;
-        while (true)
-        {
-            var index = _buckets[slot] - 1;
-            if (index < 0)
-            {
-                value = null;
-                return false;
-            }
-
-            ref var entry = ref _entries[index];
-            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
-            {
-                value = entry.Value;
-                return true;
-            }
-
-            slot = (slot + 1) & mask;
-        }
+        var index = Find(key, Hash(key), out _);
+        value = index < 0 ? null : _entries[index].Value;
+        return index >= 0;
     }
 
     public TValue GetOrAdd(ReadOnlySpan<byte> key, Func<byte[], TValue> create)
     {
         var hash = Hash(key);
-        var mask = _buckets.Length - 1;
-        var slot = hash & mask;
-        while (true)
+        var found = Find(key, hash, out var slot);
+        if (found >= 0)
         {
-            var index = _buckets[slot] - 1;
-            if (index < 0)
-            {
-                break;
-            }
-
-            ref var entry = ref _entries[index];
-            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
-            {
-                return entry.Value;
-            }
-
-            slot = (slot + 1) & mask;
+            return _entries[found].Value;
         }
 
         var keyBytes = key.ToArray();
@@ -102,6 +72,30 @@ internal sealed class ByteKeyMap<TValue> where TValue : class
 
         hash ^= hash >> 32;
         return (int)(hash & 0x7fffffff);
+    }
+
+    /// <summary>The entry index of <paramref name="key"/>, or -1 with <paramref name="slot"/> at the empty bucket where it would go.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(ReadOnlySpan<byte> key, int hash, out int slot)
+    {
+        var mask = _buckets.Length - 1;
+        slot = hash & mask;
+        while (true)
+        {
+            var index = _buckets[slot] - 1;
+            if (index < 0)
+            {
+                return -1;
+            }
+
+            ref var entry = ref _entries[index];
+            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
+            {
+                return index;
+            }
+
+            slot = (slot + 1) & mask;
+        }
     }
 
     private void Rehash()

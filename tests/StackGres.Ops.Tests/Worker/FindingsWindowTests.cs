@@ -178,23 +178,19 @@ public sealed class FindingsWindowTests(PostgresFixture fixture)
         Assert.Contains("Ops:Windows:w:Operations:2:Targets 'findings' works with vacuum, repack, reindex only, not with 'backup'.", message);
     }
 
-    /// <summary>Window "w" on the worker's cluster; each step's settings are configuration keys under its Operations:{i} key.</summary>
-    private static void WithWindow(WorkerFactory worker, string cron, string duration, params (string Operation, Dictionary<string, string> Settings)[] steps)
-    {
-        worker.WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
-            .WithSetting("Ops:Windows:w:Cron", cron)
-            .WithSetting("Ops:Windows:w:Duration", duration)
-            .WithSetting("Ops:Windows:w:Clusters:0", WorkerFactory.ClusterName);
-        for (var i = 0; i < steps.Length; i++)
+    /// <summary>Window "w" on the worker's cluster, each step estimated at 2 s; its settings are keys under its Operations:{i} key.</summary>
+    private static void WithWindow(WorkerFactory worker, string cron, string duration, params (string Operation, Dictionary<string, string> Settings)[] steps) =>
+        worker.WithWindow("w", cron, duration, WorkerFactory.ClusterName, steps.Select(step =>
         {
-            worker.WithSetting($"Ops:Windows:w:Operations:{i}:Operation", steps[i].Operation)
-                .WithSetting($"Ops:Windows:w:Operations:{i}:Estimate", "00:00:02");
-            foreach (var (key, value) in steps[i].Settings)
+            // The step's own settings come after the default estimate, so that they win.
+            var settings = new Dictionary<string, string> { ["Estimate"] = "00:00:02" };
+            foreach (var (key, value) in step.Settings)
             {
-                worker.WithSetting($"Ops:Windows:w:Operations:{i}:{key}", value);
+                settings[key] = value;
             }
-        }
-    }
+
+            return (step.Operation, (IReadOnlyDictionary<string, string>)settings);
+        }).ToArray());
 
     private static async Task<IReadOnlyList<string>> LogAsync(WorkerFactory worker, JsonElement run)
     {

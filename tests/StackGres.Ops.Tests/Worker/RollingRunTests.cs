@@ -50,13 +50,8 @@ public sealed class RollingRunTests(PostgresFixture fixture)
         }
 
         await using var worker = WithCluster(await WorkerFactory.CreateAsync(fixture, ct), cluster)
-            .WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
-            .WithSetting("Ops:Windows:roll:Cron", "*/10 * * * * *")
-            .WithSetting("Ops:Windows:roll:Duration", "00:00:08")
-            .WithSetting("Ops:Windows:roll:Clusters:0", Cluster)
-            .WithSetting("Ops:Windows:roll:Operations:0:Operation", "rolling-restart")
-            .WithSetting("Ops:Windows:roll:Operations:0:Parameters:onlyPendingRestart", "true")
-            .WithSetting("Ops:Windows:roll:Operations:0:Estimate", "00:00:02");
+            .WithWindow("roll", "*/10 * * * * *", "00:00:08", Cluster,
+                ("rolling-restart", new Dictionary<string, string> { ["Parameters:onlyPendingRestart"] = "true", ["Estimate"] = "00:00:02" }));
 
         var runs = await worker.WaitForWindowRunsAsync("roll", 2, TimeSpan.FromSeconds(60));
         var first = await worker.GetRunAsync(runs[0].GetProperty("id").GetGuid());

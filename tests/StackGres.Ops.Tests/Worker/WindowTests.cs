@@ -21,28 +21,17 @@ public sealed class WindowTests(PostgresFixture fixture)
 
     /// <summary>Window "w" on the worker's cluster; each step's parameters are configuration keys under its Parameters.</summary>
     private static WorkerFactory WithWindow(WorkerFactory worker, string cron, string duration,
-        params (string Operation, Dictionary<string, string> Parameters, string? Estimate)[] steps)
-    {
-        worker.WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
-            .WithSetting("Ops:Windows:w:Cron", cron)
-            .WithSetting("Ops:Windows:w:Duration", duration)
-            .WithSetting("Ops:Windows:w:Clusters:0", WorkerFactory.ClusterName);
-        for (var i = 0; i < steps.Length; i++)
+        params (string Operation, Dictionary<string, string> Parameters, string? Estimate)[] steps) =>
+        worker.WithWindow("w", cron, duration, WorkerFactory.ClusterName, steps.Select(step =>
         {
-            worker.WithSetting($"Ops:Windows:w:Operations:{i}:Operation", steps[i].Operation);
-            foreach (var (key, value) in steps[i].Parameters)
+            var settings = step.Parameters.ToDictionary(p => "Parameters:" + p.Key, p => p.Value);
+            if (step.Estimate is { } estimate)
             {
-                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Parameters:{key}", value);
+                settings["Estimate"] = estimate;
             }
 
-            if (steps[i].Estimate is { } estimate)
-            {
-                worker.WithSetting($"Ops:Windows:w:Operations:{i}:Estimate", estimate);
-            }
-        }
-
-        return worker;
-    }
+            return (step.Operation, (IReadOnlyDictionary<string, string>)settings);
+        }).ToArray());
 
     [Fact]
     public async Task Window_RunsItsOperationsInOrder_WhenItOpens()

@@ -153,6 +153,29 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// A maintenance window on one cluster, its openings looked for every 200 ms; each step's settings are
+    /// configuration keys under its <c>Operations:{i}</c> key ("Parameters:tables:0", "Estimate", "When:Checks:0").
+    /// </summary>
+    public WorkerFactory WithWindow(string window, string cron, string duration, string cluster,
+        params (string Operation, IReadOnlyDictionary<string, string> Settings)[] steps)
+    {
+        WithSetting("Ops:Scheduler:SchedulePollInterval", "00:00:00.200")
+            .WithSetting($"Ops:Windows:{window}:Cron", cron)
+            .WithSetting($"Ops:Windows:{window}:Duration", duration)
+            .WithSetting($"Ops:Windows:{window}:Clusters:0", cluster);
+        for (var i = 0; i < steps.Length; i++)
+        {
+            WithSetting($"Ops:Windows:{window}:Operations:{i}:Operation", steps[i].Operation);
+            foreach (var (key, value) in steps[i].Settings)
+            {
+                WithSetting($"Ops:Windows:{window}:Operations:{i}:{key}", value);
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>The first <paramref name="count"/> runs of window <paramref name="window"/>, oldest first, once all have finished.</summary>
     public async Task<JsonElement[]> WaitForWindowRunsAsync(string window, int count, TimeSpan timeout)
     {

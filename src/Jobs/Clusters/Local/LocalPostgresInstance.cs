@@ -297,7 +297,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
         return name;
     }
 
-    private static int PickFreePort(string host)
+    internal static int PickFreePort(string host)
     {
         using var listener = new TcpListener(ResolveAddress(host), 0);
         listener.Start();

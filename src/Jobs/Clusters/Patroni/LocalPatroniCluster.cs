@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Npgsql;
 using StackGres.Ops.Jobs.Clusters.Local;
 using StackGres.Ops.Jobs.Operations;
@@ -63,8 +60,8 @@ public sealed class LocalPatroniCluster : IAsyncDisposable
 
         var root = Path.Combine(Path.GetTempPath(), "stackgres-ops-patroni-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var members = Enumerable.Range(0, 3).Select(i => ($"pg{i}", FreePort(), FreePort())).ToArray();
-        var raft = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
+        var members = Enumerable.Range(0, 3).Select(i => ($"pg{i}", LocalPostgresInstance.PickFreePort("127.0.0.1"), LocalPostgresInstance.PickFreePort("127.0.0.1"))).ToArray();
+        var raft = Enumerable.Range(0, 3).Select(_ => LocalPostgresInstance.PickFreePort("127.0.0.1")).ToArray();
         var cluster = new LocalPatroniCluster(root, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), members);
         try
         {
@@ -152,12 +149,11 @@ public sealed class LocalPatroniCluster : IAsyncDisposable
     /// <summary>Each member's postmaster start time (GET /patroni).</summary>
     public async Task<Dictionary<string, string?>> StartTimesAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient();
+        using var client = new PatroniClient(Endpoint, TimeSpan.FromSeconds(5));
         var times = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, api, _) in Members)
+        foreach (var member in await client.ClusterAsync(cancellationToken))
         {
-            var node = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{api}/patroni"), cancellationToken));
-            times[name] = node?["postmaster_start_time"]?.GetValue<string>();
+            times[member.Name] = await client.PostmasterStartAsync(member, cancellationToken);
         }
 
         return times;
@@ -241,12 +237,5 @@ public sealed class LocalPatroniCluster : IAsyncDisposable
     {
         using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
         await process.WaitForExitAsync(cancellationToken);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,30 +1,65 @@
 # Two images from one build: the worker (API + scheduler) and the job runner (what a run's Job runs).
-#   docker build --target worker -t stackgres-ops-worker:0.1.0 .
-#   docker build --target job-runner -t stackgres-ops-jobs:0.1.0 .
+#   podman build --target worker -t stackgres-ops-worker:0.1.0 .        (or docker build)
+#   podman build --target job-runner -t stackgres-ops-jobs:0.1.0 .
+# Every base image is a build argument; the defaults are the public images. A machine that reaches Debian's
+# package mirrors but no image registry builds local stand-ins with scripts/local-base-images.sh and passes the
+# arguments it prints (scripts/build-images.sh does both).
+#
+# PG_MAJOR: the PostgreSQL major version whose client tools the runner carries. pg_repack's client must be the
+# version of the extension installed in the server, and pgBackRest the version of the one on the servers, so build
+# one runner image per major version you maintain, from a RUNNER_BASE whose apt sources carry
+# postgresql-client-${PG_MAJOR}, postgresql-${PG_MAJOR}-repack and pgbackrest (Debian bookworm has 15; the
+# PostgreSQL project's apt repository has every supported major).
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG WORKER_BASE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra
+ARG RUNNER_BASE=debian:bookworm-slim
+ARG PG_MAJOR=15
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0.100 AS build
+FROM ${SDK_IMAGE} AS build
+# Native AOT links the runner with the platform's toolchain.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends clang zlib1g-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props StackGres.Ops.sln ./
-COPY src/ src/
-RUN dotnet publish src/Worker/StackGres.Ops.Worker.csproj -c Release -o /out/worker \
- && dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /out/jobs
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/Jobs/StackGres.Ops.Jobs.csproj src/Jobs/
+COPY src/Worker/StackGres.Ops.Worker.csproj src/Worker/
+RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
+    dotnet restore src/Worker/StackGres.Ops.Worker.csproj \
+ && dotnet restore src/Jobs/StackGres.Ops.Jobs.csproj -r linux-x64 -p:PublishAot=true
+COPY src/Jobs/ src/Jobs/
+COPY src/Worker/ src/Worker/
+RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
+    dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 -p:PublishAot=true --no-restore -o /out/jobs \
+ && rm -f /out/jobs/*.dbg /out/jobs/*.pdb
+RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
+    dotnet publish src/Worker/StackGres.Ops.Worker.csproj -c Release --no-restore -o /out/worker \
+ && rm -f /out/worker/*.pdb
 
-# The worker: ASP.NET Core runtime only.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0.0 AS worker
+# The worker: the ASP.NET Core runtime (with time zones, for the windows' cron schedules) and the worker.
+FROM ${WORKER_BASE} AS worker
 WORKDIR /app
 COPY --from=build /out/worker .
 USER $APP_UID
 EXPOSE 8080
+ENV ASPNETCORE_HTTP_PORTS=8080
 ENTRYPOINT ["/app/StackGres.Ops.Worker"]
 
-# The job runner, published ReadyToRun (precompiled: a run starts without compiling the runner first; the same
-# command is what bench/log-report times): the .NET runtime plus the PostgreSQL 15 client tools, pg_repack and pgBackRest
-# from Debian (bookworm, the base of aspnet:10.0), without apt caches or compilers.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0.0 AS job-runner
+# The job runner: the Native AOT runner (no .NET runtime needed) with the PostgreSQL client tools, the pg_repack
+# client and pgBackRest of PG_MAJOR. The pg_repack package depends on the whole server (for its extension); only
+# its client program is taken. Non-root (uid 1654, as the .NET images' "app"), nothing written outside /tmp.
+FROM ${RUNNER_BASE} AS job-runner
+ARG PG_MAJOR
 RUN apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client-15 postgresql-15-repack pgbackrest \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*
+ && apt-get install -y --no-install-recommends ca-certificates postgresql-client-${PG_MAJOR} pgbackrest \
+ && cd /tmp \
+ && apt-get download postgresql-${PG_MAJOR}-repack \
+ && dpkg-deb --fsys-tarfile postgresql-${PG_MAJOR}-repack_*.deb | tar -x -C / ./usr/lib/postgresql/${PG_MAJOR}/bin/pg_repack \
+ && /usr/lib/postgresql/${PG_MAJOR}/bin/pg_repack --version \
+ && rm -rf /tmp/* /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
+ && groupadd --gid 1654 app && useradd --uid 1654 --gid 1654 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /out/jobs .
-USER $APP_UID
+COPY --from=build /out/jobs/StackGres.Ops.Jobs .
+USER 1654
+ENV HOME=/tmp TMPDIR=/tmp PGBACKREST_LOCK_PATH=/tmp/pgbackrest PGBACKREST_LOG_PATH=/tmp/pgbackrest
 ENTRYPOINT ["/app/StackGres.Ops.Jobs"]

@@ -22,6 +22,12 @@ REQUIRED=(
   "/usr/bin/pgbadger:pgbadger"
   "/usr/bin/patroni:patroni"
   "/usr/lib/python3/dist-packages/pysyncobj:python3-pysyncobj"
+  # The images: podman builds and runs them (with runc), mmdebstrap makes local base images from Debian's packages.
+  "/usr/bin/podman:podman"
+  "/usr/sbin/runc:runc"
+  "/usr/bin/mmdebstrap:mmdebstrap"
+  # deploy/ is rendered by kubectl's kustomize in the tests.
+  "/usr/bin/kubectl:kubernetes-client"
 )
 if [[ "${1:-}" == "--aot" ]]; then
   REQUIRED+=("/usr/bin/clang:clang" "/usr/include/zlib.h:zlib1g-dev")

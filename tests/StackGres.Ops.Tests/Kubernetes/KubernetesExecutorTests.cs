@@ -104,14 +104,14 @@ public sealed class KubernetesExecutorTests(PostgresFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var bed = await KubernetesWorkerBed.StartAsync();
-        await using var worker = await bed.CreateWorkerAsync(fixture, ct, image: "broken:pull");
+        await using var worker = await bed.CreateWorkerAsync(fixture, ct, image: "localhost/stackgres-ops-jobs:never-built");
         await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE items (id int);");
 
         var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "items" } } })).GetProperty("id").GetGuid();
         var run = await worker.WaitForRunAsync(id, TimeSpan.FromSeconds(30));
 
         Assert.True(run.GetProperty("status").GetString() == "failed", run.ToString());
-        Assert.Contains("ImagePullBackOff", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ErrImagePull", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
         await WaitUntilAsync(() => Task.FromResult(bed.Jobs().Count == 0), "the stuck Job to be deleted");
     }
 

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using StackGres.Ops.Tests.Images;
 using StackGres.Ops.Tests.Kubernetes.StandIn;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
@@ -17,7 +18,7 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
 {
     public const string Namespace = "ops";
     public const string SecretName = "demo-cluster";
-    public const string Image = "stackgres-ops-jobs:test";
+    public const string Image = ProjectImages.Runner;
 
     private readonly string directory;
 
@@ -37,9 +38,9 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
 
     public static async Task<KubernetesWorkerBed> StartAsync()
     {
-        // The image's command, played by the job runner built beside the tests.
-        var runner = new RunnerLocator(Options.Create(new ExecutorOptions()));
-        var standIn = await KubernetesStandIn.StartAsync(_ => runner.CreateStartInfo());
+        // The Jobs' pods run the job-runner image built from this checkout.
+        await ProjectImages.EnsureBuiltAsync();
+        var standIn = await KubernetesStandIn.StartAsync();
         return new KubernetesWorkerBed(standIn, Directory.CreateTempSubdirectory("sgops-k8s-").FullName);
     }
 

@@ -16,7 +16,7 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 /// <summary>
 /// A Kubernetes API server for tests, on a loopback port: the REST paths and JSON that
 /// KubernetesClient uses for batch/v1 jobs, v1 pods (with logs) and v1 secrets — create, get,
-/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods as local processes; and
+/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods in podman; and
 /// server-side apply of the objects a cluster is made of (<c>KubernetesStandIn.Apply.cs</c>).
 /// </summary>
 public sealed partial class KubernetesStandIn : IAsyncDisposable
@@ -30,13 +30,13 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
     private int jobsCreated;
     private int gonePending;
 
-    private KubernetesStandIn(Func<IList<string>, ProcessStartInfo> commandToProcess)
+    private KubernetesStandIn()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         app = builder.Build();
-        kubelet = new StandInKubelet(Store, commandToProcess);
+        kubelet = new StandInKubelet(Store);
         Map();
     }
 
@@ -53,10 +53,10 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
     /// <summary>Every request received, "METHOD path?query", for the tests' checks.</summary>
     public List<string> Requests { get; } = [];
 
-    /// <summary>A stand-in whose pods run the given process whatever the image's command.</summary>
-    public static async Task<KubernetesStandIn> StartAsync(Func<IList<string>, ProcessStartInfo> commandToProcess)
+    /// <summary>A stand-in whose pods podman runs from their images.</summary>
+    public static async Task<KubernetesStandIn> StartAsync()
     {
-        var standIn = new KubernetesStandIn(commandToProcess);
+        var standIn = new KubernetesStandIn();
         await standIn.app.StartAsync();
         standIn.Url = standIn.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return standIn;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
-using StackGres.Ops.Worker.Execution;
+using StackGres.Ops.Tests.Images;
 
 namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 
-/// <summary>A pod's container played by a local process: its output is the pod's log.</summary>
+/// <summary>
+/// A pod's container run by podman (<c>podman run</c> attached): its output is the pod's log; stopping it is
+/// the kubelet's SIGTERM then SIGKILL after the grace period; an out-of-memory kill is read from podman.
+/// </summary>
 public sealed class StandInContainer : IDisposable
 {
     private readonly Lock gate = new();
@@ -12,17 +15,26 @@ public sealed class StandInContainer : IDisposable
     private readonly Task pumps;
     private TaskCompletionSource more = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public StandInContainer(ProcessStartInfo startInfo)
+    /// <param name="name">The podman container's name.</param>
+    /// <param name="runArguments">The arguments of <c>podman run</c>, <c>--name</c> excluded.</param>
+    /// <param name="environment">Variables passed by name (<c>-e NAME</c>) so that no value is on a command line.</param>
+    public StandInContainer(string name, IEnumerable<string> runArguments, IReadOnlyDictionary<string, string> environment)
     {
-        startInfo.RedirectStandardOutput = true;
-        startInfo.RedirectStandardError = true;
-        startInfo.UseShellExecute = false;
-        process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{startInfo.FileName} did not start.");
+        Name = name;
+        var startInfo = Podman.StartInfo(["run", "--name", name, .. runArguments]);
+        foreach (var (variable, value) in environment)
+        {
+            startInfo.Environment[variable] = value;
+        }
+
+        process = Process.Start(startInfo) ?? throw new InvalidOperationException("podman did not start.");
         pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
         Exited = ExitAsync();
     }
 
-    /// <summary>The exit code, once the process has ended and its output is all in the log.</summary>
+    public string Name { get; }
+
+    /// <summary>The exit code, once the container has ended and its output is all in the log.</summary>
     public Task<int> Exited { get; }
 
     /// <summary>The log from line <paramref name="from"/>, and a task that completes when there is more.</summary>
@@ -37,22 +49,34 @@ public sealed class StandInContainer : IDisposable
     /// <summary>What the kubelet does on deletion: SIGTERM, then SIGKILL after the grace period.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (process.HasExited)
+        if (!Exited.IsCompleted)
         {
-            return;
-        }
-
-        PosixSignals.TryTerminate(process.Id);
-        if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
-        {
-            process.Kill(entireProcessTree: true);
+            var seconds = Math.Max(1, (int)Math.Ceiling(grace.TotalSeconds));
+            await Podman.RunAsync(["stop", "--time", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), Name], CancellationToken.None);
         }
 
         await Exited;
     }
 
+    /// <summary>The terminated state's reason, as the kubelet gives it: OOMKilled, Completed or Error.</summary>
+    public async Task<string> TerminationReasonAsync(int exitCode)
+    {
+        var oomKilled = await Podman.RunAsync(["inspect", "--format", "{{.State.OOMKilled}}", Name], CancellationToken.None);
+        if (oomKilled.ExitCode == 0 && oomKilled.Output.Trim() == "true")
+        {
+            return "OOMKilled";
+        }
+
+        return exitCode == 0 ? "Completed" : "Error";
+    }
+
     public void Dispose()
     {
+        using (var remove = Process.Start(Podman.StartInfo(["rm", "--force", "--time", "0", Name])))
+        {
+            remove?.WaitForExit();
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -1,19 +1,17 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using k8s.Models;
-using StackGres.Ops.Jobs.Runner;
 
 namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 
 /// <summary>
-/// The Job controller and the kubelet in one: a created Job gets a pod whose container runs as a
-/// local process (the real job runner); statuses follow it. The image <see cref="BrokenImage"/>
-/// never pulls; activeDeadlineSeconds is enforced.
+/// The Job controller and the kubelet in one: a created Job gets a pod whose container podman runs from
+/// the pod's image (the real job-runner image) with the pod's security context, volumes, memory limit and
+/// environment (secretKeyRefs resolved from the stand-in's Secrets); statuses follow it. An image podman does
+/// not have never pulls; activeDeadlineSeconds is enforced.
 /// </summary>
-public sealed class StandInKubelet(StandInStore store, Func<IList<string>, ProcessStartInfo> commandToProcess) : IAsyncDisposable
+public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
 {
-    public const string BrokenImage = "broken:pull";
     public const string JobKind = "jobs";
     public const string PodKind = "pods";
     public const string SecretKind = "secrets";
@@ -58,15 +56,20 @@ public sealed class StandInKubelet(StandInStore store, Func<IList<string>, Proce
             _ = EnforceDeadlineAsync(ns, job.Metadata.Name, TimeSpan.FromSeconds(seconds));
         }
 
-        var container = template.Spec.Containers[0];
-        if (container.Image == BrokenImage)
+        _ = RunPodAsync(ns, job.Metadata.Name, podName, template.Spec);
+    }
+
+    /// <summary>Pulls (finds) the image, resolves the environment, and runs the container in podman.</summary>
+    private async Task RunPodAsync(string ns, string jobName, string podName, V1PodSpec podSpec)
+    {
+        var container = podSpec.Containers[0];
+        if (await PodmanPod.CheckAsync(podSpec, container, stopping.Token) is { } cannotStart)
         {
-            SetWaiting(ns, podName, "ImagePullBackOff", $"Back-off pulling image \"{container.Image}\"");
+            SetWaiting(ns, podName, cannotStart.Reason, cannotStart.Message);
             return;
         }
 
-        var startInfo = commandToProcess(container.Command);
-        startInfo.Environment.Remove(RunRequest.PasswordVariable);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in container.Env ?? [])
         {
             if (variable.ValueFrom?.SecretKeyRef is { } reference)
@@ -78,15 +81,20 @@ public sealed class StandInKubelet(StandInStore store, Func<IList<string>, Proce
                     return;
                 }
 
-                startInfo.Environment[variable.Name] = Encoding.UTF8.GetString(bytes!);
+                environment[variable.Name] = Encoding.UTF8.GetString(bytes!);
             }
             else
             {
-                startInfo.Environment[variable.Name] = variable.Value;
+                environment[variable.Name] = variable.Value;
             }
         }
 
-        var running = new StandInContainer(startInfo);
+        if (store.Get<V1Pod>(PodKind, ns, podName) is null)
+        {
+            return;
+        }
+
+        var running = new StandInContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys), environment);
         containers[(ns, podName)] = running;
         store.Update<V1Pod>(PodKind, ns, podName, p =>
         {
@@ -94,7 +102,7 @@ public sealed class StandInKubelet(StandInStore store, Func<IList<string>, Proce
             p.Status.StartTime = DateTime.UtcNow;
             p.Status.ContainerStatuses = [Status(container, new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = DateTime.UtcNow } })];
         });
-        _ = FinishAsync(ns, job.Metadata.Name, podName, container, running);
+        await FinishAsync(ns, jobName, podName, container, running);
     }
 
     /// <summary>Foreground deletion: the Job is marked, its pod's process stopped and removed, then the Job.</summary>
@@ -133,13 +141,14 @@ public sealed class StandInKubelet(StandInStore store, Func<IList<string>, Proce
     private async Task FinishAsync(string ns, string jobName, string podName, V1Container spec, StandInContainer running)
     {
         var exitCode = await running.Exited;
+        var reason = await running.TerminationReasonAsync(exitCode);
         var late = deadlineExceeded.ContainsKey((ns, jobName));
         store.Update<V1Pod>(PodKind, ns, podName, p =>
         {
             p.Status.Phase = exitCode == 0 && !late ? "Succeeded" : "Failed";
             p.Status.ContainerStatuses = [Status(spec, new V1ContainerState
             {
-                Terminated = new V1ContainerStateTerminated { ExitCode = exitCode, FinishedAt = DateTime.UtcNow, Reason = exitCode == 0 ? "Completed" : "Error" },
+                Terminated = new V1ContainerStateTerminated { ExitCode = exitCode, FinishedAt = DateTime.UtcNow, Reason = reason },
             })];
         });
         if (!late)

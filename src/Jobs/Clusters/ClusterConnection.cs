@@ -31,7 +31,10 @@ public sealed record ClusterConnection
     /// With instances, <see cref="Host"/> lists them all ("h1:p1,h2:p2") and connections ask for the one that
     /// accepts writes (target_session_attrs=read-write) until the runner has found the primary.
     /// </summary>
-    public IReadOnlyList<ClusterInstance> Instances { get; init; } = [];
+    /// <remarks>A request that omits them, or sends null, has none.</remarks>
+    public IReadOnlyList<ClusterInstance> Instances { get => instances; init => instances = value ?? []; }
+
+    private readonly IReadOnlyList<ClusterInstance> instances = [];
 
     /// <summary>Patroni's REST API when Patroni manages the cluster; rolling operations then go through it.</summary>
     public Patroni.PatroniEndpoint? Patroni { get; init; }

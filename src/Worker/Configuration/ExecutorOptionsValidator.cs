@@ -69,6 +69,14 @@ public sealed class ExecutorOptionsValidator : IValidateOptions<ExecutorOptions>
             }
         }
 
+        foreach (var (name, volume) in options.Volumes)
+        {
+            foreach (var failure in volume.Failures(name, $"{section}:Volumes:{name}"))
+            {
+                yield return failure;
+            }
+        }
+
         string? connection = null;
         if (options.Kubeconfig is { } path && !File.Exists(path))
         {

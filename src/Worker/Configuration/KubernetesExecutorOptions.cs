@@ -31,6 +31,9 @@ public sealed class KubernetesExecutorOptions
     /// <summary>Resource limits, e.g. memory: 512Mi.</summary>
     public Dictionary<string, string> Limits { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Volumes mounted into every runner pod, by name (e.g. the servers' logs for log-report).</summary>
+    public Dictionary<string, RunnerVolumeOptions> Volumes { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How long a finished Job (and its pod's log) stays before Kubernetes removes it.</summary>
     public TimeSpan TtlAfterFinished { get; set; } = TimeSpan.FromHours(1);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using k8s;
 using Npgsql;
+using StackGres.Ops.Tests.Images;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
 using StackGres.Ops.Worker.Execution.Kubernetes;
@@ -9,7 +10,7 @@ using Xunit;
 namespace StackGres.Ops.Tests.Kubernetes;
 
 /// <summary>Runs executed as Jobs on the stand-in API server, by the real runner, on the real test PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ImagesCollection.Name)]
 public sealed class KubernetesExecutorTests(PostgresFixture fixture)
 {
     private const string WaitingOnLock =

@@ -69,7 +69,8 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private async Task EnsureSecretAsync(string password, CancellationToken cancellationToken)
+    /// <summary>The cluster's password Secret (<see cref="SecretName"/>, key "password") in <see cref="Namespace"/>.</summary>
+    public async Task EnsureSecretAsync(string password, CancellationToken cancellationToken)
     {
         if (StandIn.Store.Get<V1Secret>(StandInKubelet.SecretKind, Namespace, SecretName) is null)
         {

@@ -11,6 +11,15 @@ internal sealed class TempLogDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("stackgres-ops-logs-").FullName;
 
+    /// <summary>Lets every user list the folder (files are written 0644): a container's non-root runner reads it.</summary>
+    public void ShareWithEveryone()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
+        }
+    }
+
     public string Write(string name, string content)
     {
         var path = System.IO.Path.Combine(Path, name);

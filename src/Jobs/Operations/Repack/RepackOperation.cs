@@ -34,12 +34,9 @@ public sealed class RepackOperation : IOperation
 
     public async Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
     {
+        // Whether the pg_repack client is installed is the runner's to say when it starts (RepackRun): the worker
+        // checking requests is not where a Job's runner runs, and its image has no pg_repack.
         var parameters = RepackParameters.From(values, connector.DefaultDatabase);
-        if (PgRepackBinary.Locate() is null)
-        {
-            errors.Add(PgRepackBinary.NotFound);
-        }
-
         foreach (var database in parameters.Databases)
         {
             await using var connection = await Preflight.TryOpenAsync(connector, database, errors, cancellationToken).ConfigureAwait(false);

@@ -92,10 +92,22 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                     AllowPrivilegeEscalation = false,
                     Capabilities = new V1Capabilities { Drop = ["ALL"] },
                 },
-                VolumeMounts = [new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" }],
+                VolumeMounts = [
+                    new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" },
+                    .. options.Volumes.Select(v => new V1VolumeMount { Name = v.Key, MountPath = v.Value.MountPath, ReadOnlyProperty = v.Value.ReadOnly }),
+                ],
             },
         ],
-        Volumes = [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }],
+        Volumes = [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }, .. options.Volumes.Select(v => Volume(v.Key, v.Value))],
+    };
+
+    private static V1Volume Volume(string name, RunnerVolumeOptions volume) => new()
+    {
+        Name = name,
+        PersistentVolumeClaim = volume.ClaimName is { } claim
+            ? new V1PersistentVolumeClaimVolumeSource { ClaimName = claim, ReadOnlyProperty = volume.ReadOnly }
+            : null,
+        HostPath = volume.HostPath is { } path ? new V1HostPathVolumeSource { Path = path, Type = "Directory" } : null,
     };
 
     private static List<V1EnvVar> Environment(ExecutionRequest request)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using k8s.Models;
+using StackGres.Ops.Tests.Images;
 
 namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 
@@ -16,12 +17,12 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
     public const string PodKind = "pods";
     public const string SecretKind = "secrets";
 
-    private readonly ConcurrentDictionary<(string Namespace, string Pod), StandInContainer> containers = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Pod), PodmanContainer> containers = new();
     private readonly ConcurrentDictionary<(string Namespace, string Job), string> podsOfJobs = new();
     private readonly ConcurrentDictionary<(string Namespace, string Job), bool> deadlineExceeded = new();
     private readonly CancellationTokenSource stopping = new();
 
-    public StandInContainer? Container(string ns, string pod) => containers.GetValueOrDefault((ns, pod));
+    public PodmanContainer? Container(string ns, string pod) => containers.GetValueOrDefault((ns, pod));
 
     public void Start(V1Job job)
     {
@@ -94,7 +95,7 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
             return;
         }
 
-        var running = new StandInContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys), environment);
+        var running = new PodmanContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys), environment);
         containers[(ns, podName)] = running;
         store.Update<V1Pod>(PodKind, ns, podName, p =>
         {
@@ -138,7 +139,7 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private async Task FinishAsync(string ns, string jobName, string podName, V1Container spec, StandInContainer running)
+    private async Task FinishAsync(string ns, string jobName, string podName, V1Container spec, PodmanContainer running)
     {
         var exitCode = await running.Exited;
         var reason = await running.TerminationReasonAsync(exitCode);

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using StackGres.Ops.Tests.Images;
 
-namespace StackGres.Ops.Tests.Kubernetes.StandIn;
+namespace StackGres.Ops.Tests.Images;
 
 /// <summary>
-/// A pod's container run by podman (<c>podman run</c> attached): its output is the pod's log; stopping it is
+/// A container run by podman (<c>podman run</c> attached, e.g. a pod's): its output is its log; stopping it is
 /// the kubelet's SIGTERM then SIGKILL after the grace period; an out-of-memory kill is read from podman.
 /// </summary>
-public sealed class StandInContainer : IDisposable
+public sealed class PodmanContainer : IDisposable
 {
     private readonly Lock gate = new();
     private readonly List<string> lines = [];
@@ -18,7 +17,7 @@ public sealed class StandInContainer : IDisposable
     /// <param name="name">The podman container's name.</param>
     /// <param name="runArguments">The arguments of <c>podman run</c>, <c>--name</c> excluded.</param>
     /// <param name="environment">Variables passed by name (<c>-e NAME</c>) so that no value is on a command line.</param>
-    public StandInContainer(string name, IEnumerable<string> runArguments, IReadOnlyDictionary<string, string> environment)
+    public PodmanContainer(string name, IEnumerable<string> runArguments, IReadOnlyDictionary<string, string> environment)
     {
         Name = name;
         var startInfo = Podman.StartInfo(["run", "--name", name, .. runArguments]);

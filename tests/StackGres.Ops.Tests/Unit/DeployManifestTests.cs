@@ -7,7 +7,8 @@ namespace StackGres.Ops.Tests.Unit;
 /// <summary>Every manifest under deploy/ loads with KubernetesClient's typed loader, so a typo fails here.</summary>
 public sealed class DeployManifestTests
 {
-    private static readonly string[] KustomizationFiles = ["kustomization.yaml"];
+    /// <summary>kustomize's own files: the kustomizations and the transformer configuration.</summary>
+    private static readonly string[] KustomizationFiles = ["kustomization.yaml", "kustomizeconfig.yaml"];
 
     [Fact]
     public void Manifests_LoadAsTypedObjects()

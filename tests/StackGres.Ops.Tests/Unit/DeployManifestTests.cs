@@ -34,7 +34,7 @@ public sealed class DeployManifestTests
             .Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(
-            ["/pods/log:get", "/pods/log:list", "/pods/log:watch", "/pods:get", "/pods:list", "/pods:watch",
+            ["/pods/log:get", "/pods:get", "/pods:list", "/pods:watch",
              "batch/jobs:create", "batch/jobs:delete", "batch/jobs:get", "batch/jobs:list", "batch/jobs:watch"],
             grants);
     }

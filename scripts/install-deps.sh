@@ -22,6 +22,9 @@ REQUIRED=(
   "/usr/bin/pgbadger:pgbadger"
   "/usr/bin/patroni:patroni"
   "/usr/lib/python3/dist-packages/pysyncobj:python3-pysyncobj"
+  # kubectl renders deploy/ in the tests, which need kubectl 1.27 or later (kustomize v5). Debian bookworm's
+  # kubernetes-client is kubectl 1.20: only a fallback, and the deploy/ tests then say it is too old.
+  "/usr/bin/kubectl:kubernetes-client"
 )
 if [[ "${1:-}" == "--aot" ]]; then
   REQUIRED+=("/usr/bin/clang:clang" "/usr/include/zlib.h:zlib1g-dev")

@@ -26,7 +26,8 @@ REQUIRED=(
   "/usr/bin/podman:podman"
   "/usr/sbin/runc:runc"
   "/usr/bin/mmdebstrap:mmdebstrap"
-  # deploy/ is rendered by kubectl's kustomize in the tests.
+  # kubectl renders deploy/ in the tests, which need kubectl 1.27 or later (kustomize v5). Debian bookworm's
+  # kubernetes-client is kubectl 1.20: only a fallback, and the deploy/ tests then say it is too old.
   "/usr/bin/kubectl:kubernetes-client"
 )
 if [[ "${1:-}" == "--aot" ]]; then

@@ -32,8 +32,12 @@ public sealed class WorkerImageTests(PostgresFixture fixture)
             "CREATE TABLE items (id int) WITH (autovacuum_enabled = false); INSERT INTO items SELECT generate_series(1, 1000); DELETE FROM items WHERE id % 2 = 0;");
         var config = Directory.CreateTempSubdirectory("sgops-worker-image-");
         File.Copy(bed.Kubeconfig, Path.Combine(config.FullName, "kubeconfig"));
-        File.SetUnixFileMode(config.FullName, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(Path.Combine(config.FullName, "kubeconfig"), (UnixFileMode)0b110_100_100);
+        // The worker is uid 1654: its mounted configuration must be readable by it.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(config.FullName, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(config.FullName, "kubeconfig"), (UnixFileMode)0b110_100_100);
+        }
         var port = LocalPostgresInstance.PickFreePort("127.0.0.1");
         var token = WorkerFactory.NewToken();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -19,7 +19,7 @@ public sealed class JobSpecBuilderTests
     {
         var job = Build(new KubernetesExecutorOptions { Image = "runner:1", Limits = { ["memory"] = "256Mi" } });
 
-        Assert.Equal("sgops-0123456789ab-vacuum", job.Metadata.Name);
+        Assert.Equal("sgops-23456789abcd-vacuum", job.Metadata.Name);
         Assert.Equal("ops", job.Metadata.NamespaceProperty);
         Assert.Equal(0, job.Spec.BackoffLimit);
         Assert.Equal(3600, job.Spec.TtlSecondsAfterFinished);
@@ -63,16 +63,28 @@ public sealed class JobSpecBuilderTests
     }
 
     [Theory]
-    [InlineData("vacuum", "sgops-0123456789ab-vacuum")]
-    [InlineData("Restore_Test", "sgops-0123456789ab-restore-test")]
-    [InlineData("a-very-long-operation-name-that-goes-on-and-on-and-on-forever", "sgops-0123456789ab-a-very-long-operation-name-that-goes-on-and")]
-    public void JobName_IsDns1123Label(string operation, string expected)
+    [InlineData("vacuum", "sgops-23456789abcd-vacuum")]
+    [InlineData("Restore_Test", "sgops-23456789abcd-restore-test")]
+    [InlineData("a-very-long-operation-name-that-goes-on-and-on-and-on-forever", "sgops-23456789abcd-a-very-long-operation-name-that-goes-o")]
+    public void JobName_IsDns1123Label_LeavingRoomForPodSuffix(string operation, string expected)
     {
         var name = JobLabels.JobName(RunId, operation);
 
         Assert.Equal(expected, name);
-        Assert.True(name.Length <= 63);
+        Assert.True($"{name}-x7k2p".Length <= 63, name);
         Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", name);
+    }
+
+    [Fact]
+    public void JobName_DiffersBetweenRuns_WhenCreatedInSameMillisecond()
+    {
+        var at = new DateTimeOffset(2025, 1, 1, 2, 0, 0, 123, TimeSpan.Zero);
+        var ids = Enumerable.Range(0, 1000).Select(_ => Guid.CreateVersion7(at)).ToList();
+
+        Assert.Single(ids.Select(id => id.ToString("N")[..12]).Distinct(StringComparer.Ordinal));
+        Assert.Equal(ids.Count, ids.Select(id => JobLabels.JobName(id, "vacuum")).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id => Assert.Equal(JobLabels.JobName(id, "vacuum"), JobLabels.JobName(Guid.Parse(id.ToString("D")), "vacuum")));
+        Assert.All(ids, id => Assert.StartsWith($"sgops-{id.ToString("D")[^12..]}-", JobLabels.JobName(id, "vacuum"), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,11 +17,22 @@ public static class JobLabels
 
     private const int MaxLength = 63;
 
-    /// <summary>sgops-&lt;first 12 hex digits of the run id&gt;-&lt;operation&gt;: the same for every attempt of one run, a valid DNS-1123 label.</summary>
+    /// <summary>The Job controller names a Job's pods &lt;job&gt;-&lt;5 random characters&gt;; they too must fit in 63.</summary>
+    private const int MaxJobNameLength = MaxLength - 6;
+
+    /// <summary>Hex digits of the run id kept in the Job name: the last group of its "D" form.</summary>
+    private const int RunIdDigits = 12;
+
+    /// <summary>
+    /// sgops-&lt;last 12 hex digits of the run id&gt;-&lt;operation&gt;: the same for every attempt of one run, a valid
+    /// DNS-1123 label of at most 57 characters. Run ids are version 7 Guids: their first 12 digits are the creation
+    /// millisecond, which runs accepted together share, and their last 12 are random, so two of n runs get the same
+    /// name with a chance below n^2/2^49. Should it happen, the executor refuses the other run's Job (run-id label).
+    /// </summary>
     public static string JobName(Guid runId, string operation)
     {
-        var name = $"sgops-{runId.ToString("N")[..12]}-{Sanitize(operation.ToLowerInvariant(), lowerOnly: true)}";
-        return name[..Math.Min(name.Length, MaxLength)].TrimEnd('-');
+        var name = $"sgops-{runId.ToString("N")[^RunIdDigits..]}-{Sanitize(operation.ToLowerInvariant(), lowerOnly: true)}";
+        return name[..Math.Min(name.Length, MaxJobNameLength)].TrimEnd('-');
     }
 
     /// <summary>The selector that finds a run's Job and pod.</summary>

@@ -33,6 +33,8 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     // could each end up with the other's storage, and a run enqueued there is never picked up.
     private static readonly Lock StartGate = new();
 
+    private TimeProvider? clock;
+
     private WorkerFactory(string storageConnectionString, string clusterConnectionString, string password, string token)
     {
         StorageConnectionString = storageConnectionString;
@@ -99,6 +101,13 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     public WorkerFactory WithSetting(string key, string? value)
     {
         Settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Puts <paramref name="clock"/> in the worker's place of the system clock (run ids, timestamps); before the host starts.</summary>
+    public WorkerFactory WithClock(TimeProvider clock)
+    {
+        this.clock = clock;
         return this;
     }
 
@@ -238,7 +247,14 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+        });
     }
 
     public override async ValueTask DisposeAsync()

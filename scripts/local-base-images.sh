@@ -24,14 +24,15 @@ force=false
 
 exists() { [[ "${force}" == false ]] && "${PODMAN[@]}" image exists "$1"; }
 
+# The Debian sources this machine's apt uses, so that the images' apt reaches the same mirrors.
+sources=/etc/apt/sources.list.d/debian.sources
+[[ -f "${sources}" ]] || sources=/etc/apt/sources.list
+
 work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
 
 if ! exists "${BASE}"; then
   echo "local-base-images: ${BASE} (mmdebstrap, Debian's packages)" >&2
-  # The Debian sources this machine's apt uses, so that the image's apt reaches the same mirrors.
-  sources=/etc/apt/sources.list.d/debian.sources
-  [[ -f "${sources}" ]] || sources=/etc/apt/sources.list
   # minbase without documentation, manual pages and translations, as the slim images are.
   # Merged /usr by mmdebstrap's own hook: the usrmerge package would bring perl into the image.
   mmdebstrap --quiet --variant=minbase --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
@@ -63,19 +64,33 @@ EOF
 fi
 
 if ! exists "${ASPNET}"; then
-  echo "local-base-images: ${ASPNET} (the ASP.NET Core ${runtime_version} runtime of this machine on ${BASE})" >&2
+  echo "local-base-images: ${ASPNET} (the ASP.NET Core ${runtime_version} runtime of this machine, distroless)" >&2
   netcore_version=$(ls "${dotnet_root}/shared/Microsoft.NETCore.App" | sort -V | tail -n 1)
+  # Like the chiseled images: only the libraries the runtime loads, certificates and time zones; no shell, no
+  # package manager.
   "${PODMAN[@]}" build "${BUILD_OPTS[@]}" -v "${dotnet_root}:/host-dotnet:ro" -t "${ASPNET}" -f - "${work}" >&2 <<EOF
-FROM ${BASE}
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \
- && mkdir -p /usr/share/dotnet/shared/Microsoft.NETCore.App /usr/share/dotnet/shared/Microsoft.AspNetCore.App \
- && cp -a /host-dotnet/dotnet /host-dotnet/host /host-dotnet/LICENSE.txt /usr/share/dotnet/ \
- && cp -a /host-dotnet/shared/Microsoft.NETCore.App/${netcore_version} /usr/share/dotnet/shared/Microsoft.NETCore.App/ \
- && cp -a /host-dotnet/shared/Microsoft.AspNetCore.App/${runtime_version} /usr/share/dotnet/shared/Microsoft.AspNetCore.App/ \
- && ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
- && groupadd --gid ${APP_UID} app && useradd --uid ${APP_UID} --gid ${APP_UID} --no-create-home --shell /bin/false app
+FROM ${BASE} AS rootfs
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \\
+ && mkdir -p /rootfs/usr/lib/x86_64-linux-gnu /rootfs/usr/lib64 /rootfs/usr/bin /rootfs/usr/share/dotnet/shared \\
+             /rootfs/etc/ssl/certs /rootfs/tmp /rootfs/app \\
+ && cd /usr/lib/x86_64-linux-gnu \\
+ && cp -a ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libgcc_s.so.1 \\
+          libstdc++.so.6 libstdc++.so.6.0.30 libssl.so.3 libcrypto.so.3 libz.so.1 libz.so.1.2.13 /rootfs/usr/lib/x86_64-linux-gnu/ \\
+ && ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /rootfs/usr/lib64/ld-linux-x86-64.so.2 \\
+ && ln -s usr/lib /rootfs/lib && ln -s usr/lib64 /rootfs/lib64 && ln -s usr/bin /rootfs/bin \\
+ && cp -a /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ && cp -a /usr/share/zoneinfo /rootfs/usr/share/ \\
+ && printf 'root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:${APP_UID}:${APP_UID}::/app:/usr/sbin/nologin\n' > /rootfs/etc/passwd \\
+ && printf 'root:x:0:\napp:x:${APP_UID}:\n' > /rootfs/etc/group \\
+ && chmod 1777 /rootfs/tmp \\
+ && cp -a /host-dotnet/dotnet /host-dotnet/host /host-dotnet/LICENSE.txt /rootfs/usr/share/dotnet/ \\
+ && mkdir -p /rootfs/usr/share/dotnet/shared/Microsoft.NETCore.App /rootfs/usr/share/dotnet/shared/Microsoft.AspNetCore.App \\
+ && cp -a /host-dotnet/shared/Microsoft.NETCore.App/${netcore_version} /rootfs/usr/share/dotnet/shared/Microsoft.NETCore.App/ \\
+ && cp -a /host-dotnet/shared/Microsoft.AspNetCore.App/${runtime_version} /rootfs/usr/share/dotnet/shared/Microsoft.AspNetCore.App/ \\
+ && ln -s /usr/share/dotnet/dotnet /rootfs/usr/bin/dotnet
+FROM scratch
+COPY --from=rootfs /rootfs /
 ENV APP_UID=${APP_UID} DOTNET_ROOT=/usr/share/dotnet ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true
+USER ${APP_UID}
 EOF
 fi
 

@@ -58,15 +58,41 @@ public sealed class PodmanContainer : IDisposable
     }
 
     /// <summary>The terminated state's reason, as the kubelet gives it: OOMKilled, Completed or Error.</summary>
+    /// <remarks>
+    /// podman's own flag misses kills on a cgroup v1 host (its monitor does not see them there); the kernel's record of
+    /// a memory cgroup's OOM kill names the container's cgroup (<c>oom_memcg=…/libpod-ID</c>), which settles it.
+    /// </remarks>
     public async Task<string> TerminationReasonAsync(int exitCode)
     {
-        var oomKilled = await Podman.RunAsync(["inspect", "--format", "{{.State.OOMKilled}}", Name], CancellationToken.None);
-        if (oomKilled.ExitCode == 0 && oomKilled.Output.Trim() == "true")
+        var state = await Podman.RunAsync(["inspect", "--format", "{{.State.OOMKilled}} {{.Id}}", Name], CancellationToken.None);
+        var fields = state.Output.Trim().Split(' ');
+        if (state.ExitCode == 0 && fields[0] == "true")
+        {
+            return "OOMKilled";
+        }
+
+        if (exitCode == 137 && state.ExitCode == 0 && fields.Length == 2 && await KernelOomKilledAsync(fields[1]))
         {
             return "OOMKilled";
         }
 
         return exitCode == 0 ? "Completed" : "Error";
+    }
+
+    private static async Task<bool> KernelOomKilledAsync(string containerId)
+    {
+        var startInfo = new ProcessStartInfo("dmesg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var dmesg = Process.Start(startInfo);
+        if (dmesg is null)
+        {
+            return false;
+        }
+
+        var log = await dmesg.StandardOutput.ReadToEndAsync();
+        await dmesg.WaitForExitAsync();
+        return log.Split('\n').Any(line => line.Contains("oom-kill:", StringComparison.Ordinal) &&
+                                           line.Contains($"oom_memcg=", StringComparison.Ordinal) &&
+                                           line.Contains($"libpod-{containerId}", StringComparison.Ordinal));
     }
 
     public void Dispose()

@@ -24,6 +24,19 @@ public sealed class RunnerJsonTests
         Assert.True(OpsJsonContext.Default.GetTypeInfo(resultType) is not null,
             $"{resultType.Name} has no generated serialization code: list it in Runs/OpsJsonContext.cs, or a Native AOT runner cannot report it.");
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(",\"instances\":null")]
+    public void RunRequest_WithoutInstances_HasNone(string instances)
+    {
+        const string Request = """{"runId":"0192f0a0-0000-7000-8000-000000000001","operation":"health-check","cluster":{"host":"db","username":"postgres" """;
+        var json = Request.TrimEnd() + instances + "}}";
+
+        var request = JsonSerializer.Deserialize<StackGres.Ops.Jobs.Runner.RunRequest>(json, OpsJson.Options)!;
+
+        Assert.Empty(request.Cluster.Instances);
+    }
+
     [Fact]
     public void GeneratedCode_WritesWhatReflectionWrites()
     {

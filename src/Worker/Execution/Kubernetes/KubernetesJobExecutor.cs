@@ -37,8 +37,7 @@ public sealed class KubernetesJobExecutor(
         var jobNamespace = cluster.Namespace ?? connection.DefaultNamespace;
         var builder = new JobSpecBuilder(options.Value.Kubernetes, options.Value.CancelGracePeriod);
         var job = builder.Build(request, jobNamespace, clock.GetUtcNow());
-        var jobName = job.Metadata.Name;
-        var adopted = await CreateOrAdoptAsync(client, job, request.Run.RunId, cancellationToken);
+        var (jobName, adopted) = await CreateOrAdoptAsync(client, job, request.Run.RunId, cancellationToken);
         Log.KubernetesJobStarted(logger, jobNamespace, jobName, adopted);
         await events.LogAsync(clock.GetUtcNow(), "info",
             adopted ? $"Re-attached to Job {jobNamespace}/{jobName}." : $"Created Job {jobNamespace}/{jobName}.", cancellationToken);
@@ -98,14 +97,23 @@ public sealed class KubernetesJobExecutor(
         return outcome;
     }
 
-    /// <summary>Creates the run's Job; on 409 adopts the existing one when it belongs to the same run.</summary>
-    private static async Task<bool> CreateOrAdoptAsync(IKubernetes client, V1Job job, Guid runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adopts the run's Job when one exists (found by its run-id label, whatever its name: a worker of another version
+    /// may have named it), else creates it; on 409 adopts the existing one when it belongs to the same run.
+    /// </summary>
+    private static async Task<(string Name, bool Adopted)> CreateOrAdoptAsync(IKubernetes client, V1Job job, Guid runId, CancellationToken cancellationToken)
     {
         var jobNamespace = job.Metadata.NamespaceProperty;
+        var ofThisRun = await client.BatchV1.ListNamespacedJobAsync(jobNamespace, labelSelector: JobLabels.RunSelector(runId), cancellationToken: cancellationToken);
+        if (ofThisRun.Items.FirstOrDefault(j => j.Metadata?.DeletionTimestamp is null) is { } running)
+        {
+            return (running.Metadata.Name, true);
+        }
+
         try
         {
             await client.BatchV1.CreateNamespacedJobAsync(job, jobNamespace, cancellationToken: cancellationToken);
-            return false;
+            return (job.Metadata.Name, false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -122,7 +130,7 @@ public sealed class KubernetesJobExecutor(
                 throw new InvalidOperationException($"Job {jobNamespace}/{job.Metadata.Name} of this run is being deleted; it cannot be re-attached.", e);
             }
 
-            return true;
+            return (job.Metadata.Name, true);
         }
     }
 

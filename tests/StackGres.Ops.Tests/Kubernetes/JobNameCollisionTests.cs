@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using StackGres.Ops.Tests.Support;
+using StackGres.Ops.Tests.Worker.Support;
 using StackGres.Ops.Worker.Execution.Kubernetes;
 using Xunit;
 
@@ -34,11 +35,7 @@ public sealed class JobNameCollisionTests(PostgresFixture fixture)
         var elapsed = Stopwatch.StartNew();
         var ids = await Task.WhenAll(Enumerable.Range(0, Runs).Select(async _ => (await worker.SubmitAsync(body)).GetProperty("id").GetGuid()));
         var accepted = elapsed.Elapsed;
-        var runs = new List<JsonElement>();
-        foreach (var id in ids)
-        {
-            runs.Add(await worker.WaitForRunAsync(id, TimeSpan.FromMinutes(3)));
-        }
+        var runs = await WaitForAllAsync(worker, bed, ids, TimeSpan.FromMinutes(4));
 
         var finished = elapsed.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"{Runs} runs accepted in {accepted.TotalMilliseconds:F0} ms, all finished after {finished.TotalSeconds:F1} s.");
@@ -53,6 +50,33 @@ public sealed class JobNameCollisionTests(PostgresFixture fixture)
         Assert.Equal(
             ids.Select(id => (JobLabels.JobName(id, Operation), id.ToString("D"))).Order().ToList(),
             jobs.Select(j => (j.Metadata.Name, j.Metadata.Labels[JobLabels.RunId])).Order().ToList());
+    }
+
+    /// <summary>Every run once ended; on a time-out, what each run, Job and pod was doing, and the worker's last words.</summary>
+    private static async Task<List<JsonElement>> WaitForAllAsync(WorkerFactory worker, KubernetesWorkerBed bed, Guid[] ids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = (await Task.WhenAll(ids.Select(worker.GetRunAsync))).ToList();
+            var open = runs.Where(r => r.GetProperty("status").GetString() is "queued" or "running").ToList();
+            if (open.Count == 0)
+            {
+                return runs;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var statuses = string.Join(", ", runs.GroupBy(r => r.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}"));
+                var jobs = string.Join("\n", bed.Jobs().Select(j => $"{j.Metadata.Name}: active {j.Status?.Active}, succeeded {j.Status?.Succeeded}, failed {j.Status?.Failed}"));
+                var pods = string.Join("\n", bed.StandIn.Store.List<k8s.Models.V1Pod>(StandIn.StandInKubelet.PodKind, KubernetesWorkerBed.Namespace)
+                    .Select(p => $"{p.Metadata.Name}: {p.Status?.Phase} {p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason}"));
+                var log = string.Join("\n", worker.Logs.Entries.TakeLast(40).Select(e => e.ToString()));
+                Assert.Fail($"{open.Count} runs did not end within {timeout} ({statuses}); first open: {open[0]}\nJobs:\n{jobs}\nPods:\n{pods}\nWorker log:\n{log}");
+            }
+
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>The system clock read in whole seconds; its timers and timestamps are the system's.</summary>

@@ -27,11 +27,12 @@ public sealed class LocalProcessExecutor(
         startInfo.RedirectStandardError = true;
         startInfo.RedirectStandardInput = false;
         startInfo.UseShellExecute = false;
-        startInfo.Environment[RunRequest.EnvironmentVariable] = JsonSerializer.Serialize(request.Run, OpsJson.Options);
-        startInfo.Environment.Remove(RunRequest.PasswordVariable);
-        if (ClusterInventory.ReadPassword(request.Cluster) is { } password)
+        startInfo.Environment.Clear();
+        var environment = RunnerEnvironment.Build(request.Run, JsonSerializer.Serialize(request.Run, OpsJson.Options),
+            ClusterInventory.ReadPassword(request.Cluster), Environment.GetEnvironmentVariables());
+        foreach (var (name, value) in environment)
         {
-            startInfo.Environment[RunRequest.PasswordVariable] = password;
+            startInfo.Environment[name] = value;
         }
 
         using var process = Process.Start(startInfo)

@@ -32,6 +32,12 @@ public static class RunRequestReader
         using (document)
         {
             var root = document.RootElement;
+            if (JsonTextCheck.FindInvalidString(root) is { } where)
+            {
+                errors.Add($"The request body holds a string that is not text at {where}: an escaped lone surrogate such as \\ud800.");
+                return (null, errors);
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 errors.Add("The request body must be a JSON object: {\"cluster\": ..., \"operation\": ..., \"parameters\": {...}}.");

@@ -80,6 +80,8 @@ public static class WorkerHostExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ScheduleSynchronizer>());
 
         builder.Services.AddProblemDetails();
+        // After the default writer, which answers only clients that accept JSON: every problem gets written.
+        builder.Services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         builder.Services.ConfigureHttpJsonOptions(options => OpsJson.Configure(options.SerializerOptions));
         builder.Services.AddAuthentication(OpsAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(OpsAuthentication.Scheme, null);

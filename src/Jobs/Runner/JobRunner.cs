@@ -65,6 +65,11 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
         {
             return Fail(RunnerExitCodes.Failed, $"Connection to {request.Cluster} failed: {e.Message}");
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault of the runner's own: still a result that says what happened, never a crash without one.
+            return Fail(RunnerExitCodes.Failed, $"The job runner failed unexpectedly: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private int Fail(int exitCode, string error, object? partialResult = null)

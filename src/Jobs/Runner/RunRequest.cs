@@ -17,4 +17,27 @@ public sealed record RunRequest
     public JsonElement? Parameters { get; init; }
     public bool DryRun { get; init; }
     public required ClusterConnection Cluster { get; init; }
+
+    /// <summary>What a request read from JSON lacks that the runner cannot do without (JSON may say null), or null.</summary>
+    public string? Incomplete()
+    {
+        if (Cluster is null)
+        {
+            return "'cluster' is missing.";
+        }
+
+        if (string.IsNullOrWhiteSpace(Cluster.Host) || string.IsNullOrWhiteSpace(Cluster.Username))
+        {
+            return "'cluster' needs 'host' and 'username'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(Operation))
+        {
+            return "'operation' is missing.";
+        }
+
+        return Cluster.Instances.Any(i => i is null || string.IsNullOrWhiteSpace(i.Host))
+            ? "every entry of 'cluster.instances' needs a 'host'."
+            : null;
+    }
 }

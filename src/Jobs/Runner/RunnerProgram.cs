@@ -53,6 +53,12 @@ public static class RunnerProgram
             return RunnerExitCodes.InvalidRequest;
         }
 
+        if (request.Incomplete() is { } missing)
+        {
+            await Console.Error.WriteLineAsync($"${RunRequest.EnvironmentVariable} is not a valid run request: {missing}").ConfigureAwait(false);
+            return RunnerExitCodes.InvalidRequest;
+        }
+
         using var stopping = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

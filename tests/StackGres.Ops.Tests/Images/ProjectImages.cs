@@ -13,6 +13,12 @@ public static class ProjectImages
     public const string Worker = "localhost/stackgres-ops-worker:" + Tag;
     public const string Runner = "localhost/stackgres-ops-jobs:" + Tag;
 
+    /// <summary>Where the tests mount the servers' logs in a runner's pod.</summary>
+    public const string LogMount = "/var/log/postgresql";
+
+    /// <summary>A runner in a pod cannot see the server's disk: repack is told how much is free, as on Kubernetes.</summary>
+    public const long FreeDisk = 10L << 30;
+
     private static readonly Lazy<Task> Built = new(BuildAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The checkout's root: the folder holding StackGres.Ops.sln.</summary>

@@ -20,10 +20,8 @@ namespace StackGres.Ops.Tests.Images;
 [Collection(ImagesCollection.Name)]
 public sealed class RunnerImageTests(PostgresFixture fixture)
 {
-    private const string LogMount = "/var/log/postgresql";
-
-    /// <summary>A runner in a pod cannot see the server's disk: repack is told how much is free, as on Kubernetes.</summary>
-    private const long FreeDisk = 10L << 30;
+    private const string LogMount = ProjectImages.LogMount;
+    private const long FreeDisk = ProjectImages.FreeDisk;
 
     [Fact]
     public async Task Vacuum_Repack_Reindex_HealthCheck_Succeed_InTheLockedDownPod()

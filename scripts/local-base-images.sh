@@ -48,11 +48,16 @@ fi
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime_version=$(ls "${dotnet_root}/shared/Microsoft.AspNetCore.App" | sort -V | tail -n 1)
 
-if ! exists "${SDK}"; then
+# The SDK trusts what this machine trusts (its package registries may be reached through its own certificates): the
+# image is made again when this machine's certificates change.
+certificates=$(sha256sum /etc/ssl/certs/ca-certificates.crt | cut -d' ' -f1)
+if exists "${SDK}" && [[ "$("${PODMAN[@]}" image inspect --format '{{index .Labels "sgops.certificates"}}' "${SDK}")" != "${certificates}" ]]; then
+  force_sdk=true
+fi
+if [[ "${force_sdk:-false}" == true ]] || ! exists "${SDK}"; then
   echo "local-base-images: ${SDK} (the .NET SDK of this machine on ${BASE})" >&2
-  # The SDK trusts what this machine trusts: its package registries may be reached through its own certificates.
   "${PODMAN[@]}" build "${BUILD_OPTS[@]}" -v "${dotnet_root}:/host-dotnet:ro" -v /etc/ssl/certs:/host-certs:ro \
-    -t "${SDK}" -f - "${work}" >&2 <<EOF
+    --label "sgops.certificates=${certificates}" -t "${SDK}" -f - "${work}" >&2 <<EOF
 FROM ${BASE}
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* \

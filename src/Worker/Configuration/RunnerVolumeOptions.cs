@@ -21,8 +21,7 @@ public sealed class RunnerVolumeOptions
     /// <summary>Why this volume cannot be mounted, one message per key; <paramref name="key"/> is its section.</summary>
     public IEnumerable<string> Failures(string name, string key)
     {
-        if (name.Length is 0 or > 63 || name == "tmp" || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') ||
-            name[0] == '-' || name[^1] == '-')
+        if (name == "tmp" || !DnsLabel.IsValid(name))
         {
             yield return $"{key}: '{name}' is not a volume name: lower-case letters, digits and '-', at most 63, not 'tmp'.";
         }

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using StackGres.Ops.Worker.Configuration;
 
 namespace StackGres.Ops.Worker.LocalClusters;
 
 /// <summary>The arguments of <c>local-cluster ACTION --dir PATH [--replicas N] [--name NAME]</c>.</summary>
-public sealed partial record LocalClusterArguments(string Action, string Directory, int Replicas, string Name, string? Error)
+public sealed record LocalClusterArguments(string Action, string Directory, int Replicas, string Name, string? Error)
 {
     public const string Usage =
         "usage: StackGres.Ops.Worker local-cluster create|start|stop|remove --dir PATH [--replicas N (create, default 1)] [--name NAME (create, default local)]";
@@ -29,7 +29,7 @@ public sealed partial record LocalClusterArguments(string Action, string Directo
                 "--replicas" when parsed.Action == "create" && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) &&
                                   replicas <= Jobs.Clusters.Local.LocalClusterOptions.MaxReplicas =>
                     parsed with { Replicas = replicas },
-                "--name" when parsed.Action == "create" && value is not null && ClusterName().IsMatch(value) => parsed with { Name = value },
+                "--name" when parsed.Action == "create" && DnsLabel.IsValid(value) => parsed with { Name = value },
                 _ => parsed with { Error = $"unknown or invalid argument '{args[i]}'{(value is null ? string.Empty : $" '{value}'")}" },
             };
             if (parsed.Error is not null)
@@ -40,7 +40,4 @@ public sealed partial record LocalClusterArguments(string Action, string Directo
 
         return parsed.Directory.Length == 0 ? parsed with { Error = "--dir is required" } : parsed;
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex ClusterName();
 }

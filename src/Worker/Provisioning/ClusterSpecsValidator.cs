@@ -35,7 +35,7 @@ public sealed partial class ClusterSpecsValidator(IOptions<ClustersOptions>? inv
             failures.Add($"{key}: a cluster spec's name must be 1 to {MaxNameLength} lower-case letters, digits or '-', starting with a letter and ending with a letter or digit (it names Services and pods).");
         }
 
-        if (ClusterBlueprint.Present(spec.Namespace) is { } ns && !DnsLabel().IsMatch(ns))
+        if (ClusterBlueprint.Present(spec.Namespace) is { } ns && !DnsLabel.IsValid(ns))
         {
             failures.Add($"{key}:Namespace must be a DNS label: at most 63 lower-case letters, digits or '-' (got '{ns}').");
         }
@@ -263,9 +263,6 @@ public sealed partial class ClusterSpecsValidator(IOptions<ClustersOptions>? inv
 
     [GeneratedRegex("^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$")]
     private static partial Regex SpecName();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
 
     [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Cronos;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Configuration;
@@ -11,7 +10,7 @@ namespace StackGres.Ops.Worker.Scheduling.Windows;
 /// (by name or labels), operations and their parameters, their health-check conditions and targets,
 /// and that no two windows of one cluster overlap. Every problem names the window and the field.
 /// </summary>
-public sealed partial class WindowCatalog
+public sealed class WindowCatalog
 {
     /// <summary>Overlaps are looked for over this horizon, or over the first <see cref="OverlapOpenings"/> openings.</summary>
     public static readonly TimeSpan OverlapHorizon = TimeSpan.FromDays(366);
@@ -62,7 +61,7 @@ public sealed partial class WindowCatalog
         {
             var key = $"{WindowsOptions.SectionName}:{name}";
             var before = failures.Count;
-            if (!WindowName().IsMatch(name))
+            if (!DnsLabel.IsValid(name))
             {
                 failures.Add($"{key}: a window name must be 1 to 63 lower-case letters, digits or '-'.");
             }
@@ -234,7 +233,4 @@ public sealed partial class WindowCatalog
 
         return null;
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex WindowName();
 }

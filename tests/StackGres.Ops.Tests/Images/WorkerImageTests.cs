@@ -76,7 +76,7 @@ public sealed class WorkerImageTests(PostgresFixture fixture)
                 new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "items" } } }, ct);
             Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync(ct));
             var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-            var run = await WaitForRunAsync(client, id);
+            var run = await WorkerFactory.WaitForRunAsync(client, id, TimeSpan.FromSeconds(90));
 
             Assert.True(run.GetProperty("status").GetString() == "succeeded", run + "\n" + string.Join('\n', worker.Read(0).Lines));
             Assert.Equal("kubernetes", run.GetProperty("executor").GetString());
@@ -111,21 +111,6 @@ public sealed class WorkerImageTests(PostgresFixture fixture)
 
             Assert.False(worker.Exited.IsCompleted, "The worker container exited:\n" + string.Join('\n', worker.Read(0).Lines));
             Assert.True(DateTime.UtcNow < deadline, "The worker container did not answer in 60 s:\n" + string.Join('\n', worker.Read(0).Lines));
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private static async Task<JsonElement> WaitForRunAsync(HttpClient client, Guid id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}", TestContext.Current.CancellationToken);
-            if (run.GetProperty("status").GetString() is not ("queued" or "running") || DateTime.UtcNow > deadline)
-            {
-                return run;
-            }
-
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }

@@ -59,7 +59,7 @@ public sealed class JobNameCollisionTests(PostgresFixture fixture)
         while (true)
         {
             var runs = (await Task.WhenAll(ids.Select(worker.GetRunAsync))).ToList();
-            var open = runs.Where(r => r.GetProperty("status").GetString() is "queued" or "running").ToList();
+            var open = runs.Where(r => !WorkerFactory.HasEnded(r)).ToList();
             if (open.Count == 0)
             {
                 return runs;

@@ -1,12 +1,9 @@
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Options;
 using StackGres.Ops.Tests.Images;
 using StackGres.Ops.Tests.Kubernetes.StandIn;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
-using StackGres.Ops.Worker.Configuration;
-using StackGres.Ops.Worker.Execution;
 
 namespace StackGres.Ops.Tests.Kubernetes;
 

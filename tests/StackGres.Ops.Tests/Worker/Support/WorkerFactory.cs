@@ -28,6 +28,9 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     public const string ClusterName = "demo";
     private static readonly string[] TerminalStatuses = ["succeeded", "failed", "cancelled", "skipped"];
 
+    /// <summary>The run has reached a final status.</summary>
+    public static bool HasEnded(JsonElement run) => TerminalStatuses.Contains(run.GetProperty("status").GetString());
+
     // Hangfire keeps its storage in a static (JobStorage.Current) that every host sets while it starts and reads
     // back into its own container: two workers starting at once (tests of other collections run in parallel)
     // could each end up with the other's storage, and a run enqueued there is never picked up.
@@ -139,6 +142,12 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     public async Task<JsonElement> GetRunAsync(Guid id)
     {
         using var client = CreateAuthorizedClient();
+        return await GetRunAsync(client, id);
+    }
+
+    /// <summary>The run as the API answers it through <paramref name="client"/> (any worker, in-process or in a container).</summary>
+    public static async Task<JsonElement> GetRunAsync(HttpClient client, Guid id)
+    {
         using var response = await client.GetAsync($"/api/v1/runs/{id}", TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /api/v1/runs/{id} answered {(int)response.StatusCode}: {text}");
@@ -148,11 +157,18 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     /// <summary>Polls the run until it reaches a final status; fails the test with the last state on timeout.</summary>
     public async Task<JsonElement> WaitForRunAsync(Guid id, TimeSpan timeout)
     {
+        using var client = CreateAuthorizedClient();
+        return await WaitForRunAsync(client, id, timeout);
+    }
+
+    /// <summary>The same through <paramref name="client"/> (any worker, in-process or in a container).</summary>
+    public static async Task<JsonElement> WaitForRunAsync(HttpClient client, Guid id, TimeSpan timeout)
+    {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var run = await GetRunAsync(id);
-            if (TerminalStatuses.Contains(run.GetProperty("status").GetString()))
+            var run = await GetRunAsync(client, id);
+            if (HasEnded(run))
             {
                 return run;
             }
@@ -197,7 +213,7 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
                 .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
                 .Take(count)
                 .ToArray();
-            if (runs.Length == count && runs.All(r => TerminalStatuses.Contains(r.GetProperty("status").GetString())))
+            if (runs.Length == count && runs.All(HasEnded))
             {
                 return runs;
             }

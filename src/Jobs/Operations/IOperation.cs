@@ -13,6 +13,13 @@ public interface IOperation
     /// <summary>Heavy operations hold the cluster's maintenance slot: one at a time per cluster.</summary>
     bool IsHeavy { get; }
 
+    /// <summary>
+    /// Whether running it again from the start after an interrupted attempt is safe (vacuum, reindex,
+    /// repack, checks, reports). A non-idempotent one (a switchover, a backup, a restore) is never
+    /// started twice by the worker: an interrupted attempt whose runner died ends failed instead.
+    /// </summary>
+    bool IsIdempotent { get; }
+
     IReadOnlyList<ParameterDefinition> Parameters { get; }
 
     /// <summary>Rules between parameters that need no server.</summary>

@@ -22,7 +22,7 @@ public static class OperationsApi
             properties[parameter.Name] = parameter.ToJsonSchema();
         }
 
-        return new OperationDescription(operation.Name, operation.Summary, operation.IsHeavy, new JsonObject
+        return new OperationDescription(operation.Name, operation.Summary, operation.IsHeavy, operation.IsIdempotent, new JsonObject
         {
             ["type"] = "object",
             ["additionalProperties"] = false,
@@ -31,4 +31,4 @@ public static class OperationsApi
     }
 }
 
-public sealed record OperationDescription(string Name, string Summary, bool Heavy, JsonObject Parameters);
+public sealed record OperationDescription(string Name, string Summary, bool Heavy, bool Idempotent, JsonObject Parameters);

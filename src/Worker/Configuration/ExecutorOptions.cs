@@ -11,6 +11,13 @@ public sealed class ExecutorOptions
     /// <summary>Path of the job runner (its executable or its .dll). Default: the one shipped beside the worker.</summary>
     public string? RunnerPath { get; set; }
 
+    /// <summary>
+    /// Where local runners write their output, one directory per run, so that a worker started
+    /// after this one died can re-attach to a runner still running or read the result of one that
+    /// ended meanwhile. Default: <c>stackgres-ops-runs</c> under the temporary directory.
+    /// </summary>
+    public string? RunDirectory { get; set; }
+
     /// <summary>How long a cancelled runner gets to stop on its own before it is killed.</summary>
     public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 

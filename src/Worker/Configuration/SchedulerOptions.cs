@@ -26,6 +26,16 @@ public sealed class SchedulerOptions
     /// <summary>How often Hangfire looks for recurring jobs (window openings) that are due.</summary>
     public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a worker holds a run without renewing its lease (renewed every third of it). A run
+    /// whose worker was killed or lost is taken over by a live worker after at most this plus
+    /// <see cref="TakeoverPollInterval"/>.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each worker looks for runs whose owner's lease ran out.</summary>
+    public TimeSpan TakeoverPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Schema of Hangfire's tables in the worker's database.</summary>
     public string SchemaName { get; set; } = "hangfire";
 }

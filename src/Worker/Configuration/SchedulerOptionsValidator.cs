@@ -23,6 +23,16 @@ public sealed partial class SchedulerOptionsValidator : IValidateOptions<Schedul
             (failures ??= []).Add($"{SchedulerOptions.SectionName}:SchedulePollInterval must be between 00:00:00.001 and 00:01:00 (got {options.SchedulePollInterval}).");
         }
 
+        if (options.LeaseDuration < TimeSpan.FromSeconds(3) || options.LeaseDuration > TimeSpan.FromMinutes(10))
+        {
+            (failures ??= []).Add($"{SchedulerOptions.SectionName}:LeaseDuration must be between 00:00:03 and 00:10:00 (got {options.LeaseDuration}).");
+        }
+
+        if (options.TakeoverPollInterval < TimeSpan.FromMilliseconds(100) || options.TakeoverPollInterval > options.LeaseDuration)
+        {
+            (failures ??= []).Add($"{SchedulerOptions.SectionName}:TakeoverPollInterval must be between 00:00:00.1 and LeaseDuration (got {options.TakeoverPollInterval}).");
+        }
+
         if (!SimpleName().IsMatch(options.SchemaName))
         {
             (failures ??= []).Add($"{SchedulerOptions.SectionName}:SchemaName must be a lower-case SQL name (letters, digits, '_').");

@@ -9,5 +9,11 @@ public sealed record ExecutionOutcome(RunStatus Status, JsonElement? Result, str
     /// <summary>The worker stopped and the runner was left running (a Job): nothing may stop its backends.</summary>
     public bool LeftRunning { get; init; }
 
+    /// <summary>
+    /// The runner ended without a result while no worker watched it (its worker had died): the
+    /// operation may have done part of its work.
+    /// </summary>
+    public bool Orphaned { get; init; }
+
     public static ExecutionOutcome Detached(string reason) => new(RunStatus.Cancelled, null, reason) { LeftRunning = true };
 }

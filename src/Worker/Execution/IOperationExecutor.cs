@@ -12,6 +12,11 @@ public interface IOperationExecutor
     /// <summary>
     /// Runs to the end. On cancellation the runner is asked to stop (it cancels its own backends),
     /// then stopped by force after the grace period; the outcome is then <c>cancelled</c>.
+    /// When the run's runner is already running or has ended (an earlier attempt of the run started
+    /// it and its worker died), the executor re-attaches to it instead of starting another one.
     /// </summary>
     Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IRunEventSink events, CancellationToken cancellationToken);
+
+    /// <summary>Forgets what the executor kept of the run's runner, once its outcome is recorded: the next execution of the run starts afresh.</summary>
+    Task ForgetAsync(Guid runId, CancellationToken cancellationToken);
 }

@@ -6,9 +6,14 @@ namespace StackGres.Ops.Worker.Execution;
 internal static partial class PosixSignals
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     public static bool TryTerminate(int processId) =>
         !OperatingSystem.IsWindows() && Kill(processId, SigTerm) == 0;
+
+    /// <summary>SIGKILL to every process of a process group (a runner and the tools it started).</summary>
+    public static bool TryKillGroup(int processGroupId) =>
+        !OperatingSystem.IsWindows() && processGroupId > 1 && Kill(-processGroupId, SigKill) == 0;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

@@ -33,12 +33,48 @@ internal static partial class Log
     [LoggerMessage(EventId = OpsEventIds.RunMissing, Level = LogLevel.Warning, Message = "Run {RunId} is not in the run history; job ignored")]
     public static partial void RunMissing(ILogger logger, Guid runId);
 
+    [LoggerMessage(EventId = OpsEventIds.LeaseLost, Level = LogLevel.Warning,
+        Message = "Run {RunId}: attempt {Attempt} lost its lease, another worker took the run over; this worker stops changing it")]
+    public static partial void LeaseLost(ILogger logger, Guid runId, int attempt);
+
+    [LoggerMessage(EventId = OpsEventIds.LeaseRenewalFailed, Level = LogLevel.Warning, Message = "Run {RunId}: the lease could not be renewed; trying again")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.RunTakenOver, Level = LogLevel.Warning,
+        Message = "Run {RunId} taken over as attempt {Attempt}; its previous worker {PreviousOwner} stopped renewing its lease")]
+    public static partial void RunTakenOver(ILogger logger, Guid runId, int attempt, string previousOwner);
+
+    [LoggerMessage(EventId = OpsEventIds.RunHeldElsewhere, Level = LogLevel.Information, Message = "Run {RunId} is held by another live worker; nothing to do here")]
+    public static partial void RunHeldElsewhere(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = OpsEventIds.OutcomeRecordRetry, Level = LogLevel.Warning,
+        Message = "Run {RunId}: its outcome {Status} could not be recorded (the storage is unreachable); trying again in {Delay}")]
+    public static partial void OutcomeRecordRetry(ILogger logger, Guid runId, string status, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.RunLogRetry, Level = LogLevel.Warning,
+        Message = "Run {RunId}: a log line could not be kept (the storage is unreachable); trying again in {Delay}")]
+    public static partial void RunLogRetry(ILogger logger, Guid runId, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.RunProgressDropped, Level = LogLevel.Debug, Message = "Run {RunId}: a progress update was dropped (the storage is unreachable)")]
+    public static partial void RunProgressDropped(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.TakeoverFailed, Level = LogLevel.Error, Message = "Looking for runs to take over failed")]
+    public static partial void TakeoverFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = OpsEventIds.PreflightUnreachable, Level = LogLevel.Warning,
         Message = "Cluster {Cluster} could not be reached to check a run request")]
     public static partial void PreflightUnreachable(ILogger logger, string cluster, Exception exception);
 
     [LoggerMessage(EventId = OpsEventIds.RunnerStarted, Level = LogLevel.Debug, Message = "Job runner started as process {ProcessId}")]
     public static partial void RunnerStarted(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerReattached, Level = LogLevel.Information,
+        Message = "Run {RunId}: re-attached to the local runner an earlier attempt started ({Directory})")]
+    public static partial void RunnerReattached(ILogger logger, Guid runId, string directory);
+
+    [LoggerMessage(EventId = OpsEventIds.RunnerDetached, Level = LogLevel.Warning,
+        Message = "Run {RunId}: the worker stops; its local runner keeps running for the next worker to re-attach ({Directory})")]
+    public static partial void RunnerDetached(ILogger logger, Guid runId, string directory);
 
     [LoggerMessage(EventId = OpsEventIds.RunnerExited, Level = LogLevel.Debug, Message = "Job runner process {ProcessId} exited with code {ExitCode}")]
     public static partial void RunnerExited(ILogger logger, int processId, int exitCode);

@@ -14,6 +14,14 @@ public static class OpsEventIds
     public const int RunAlreadyFinished = 2005;
     public const int RunMissing = 2006;
     public const int PreflightUnreachable = 2007;
+    public const int LeaseLost = 2008;
+    public const int LeaseRenewalFailed = 2009;
+    public const int RunTakenOver = 2010;
+    public const int RunHeldElsewhere = 2011;
+    public const int OutcomeRecordRetry = 2012;
+    public const int TakeoverFailed = 2013;
+    public const int RunLogRetry = 2014;
+    public const int RunProgressDropped = 2015;
 
     public const int WindowOpened = 2100;
     public const int WindowGone = 2101;
@@ -24,6 +32,8 @@ public static class OpsEventIds
     public const int RunnerExited = 3001;
     public const int RunnerKilled = 3002;
     public const int RunnerOutput = 3003;
+    public const int RunnerReattached = 3007;
+    public const int RunnerDetached = 3008;
     public const int ExecutorFailed = 3004;
     public const int BackendsCancelled = 3005;
     public const int BackendCancelFailed = 3006;

@@ -65,6 +65,7 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<HealthFindingMetrics>();
         builder.Services.AddOpsProvisioning();
         builder.Services.AddScoped<RunExecutor>();
+        builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
         builder.Services.AddSingleton<FindingsStepPlanner>();
@@ -201,6 +202,7 @@ public static class WorkerHostExtensions
                 server.SchedulePollingInterval = scheduler.SchedulePollInterval;
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
+            builder.Services.AddHostedService<RunTakeover>();
         }
     }
 }

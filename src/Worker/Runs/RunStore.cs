@@ -143,20 +143,81 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
     public Task<bool> SetJobIdAsync(Guid id, string jobId, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE ops.runs SET job_id = $2 WHERE id = $1", id, cancellationToken, Text(jobId));
 
-    /// <summary>queued → running (or running again after a worker restart). False when the run is finished or cancel was asked.</summary>
-    public Task<bool> TryStartAsync(Guid id, string executor, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Takes the run for this worker: it must be active and nobody's, or its owner's lease must have
+    /// run out. Returns the new attempt number (the fencing token every later change names), or
+    /// null when the run has ended or another live worker holds it. Database time decides, so the
+    /// replicas' clocks need not agree.
+    /// </summary>
+    public async Task<RunClaim?> TryClaimAsync(Guid id, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            $"""
+             WITH previous AS (SELECT id, owner FROM ops.runs WHERE id = $1 FOR UPDATE)
+             UPDATE ops.runs r SET owner = $2, attempt = r.attempt + 1, lease_expires_at = clock_timestamp() + $3
+             FROM previous
+             WHERE r.id = previous.id AND r.status IN {ActiveStatuses}
+               AND (r.lease_expires_at IS NULL OR r.lease_expires_at < clock_timestamp())
+             RETURNING r.attempt, r.status, previous.owner
+             """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(Text(owner));
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RunClaim(reader.GetInt32(0), reader.GetString(1) == "running", reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
+
+    /// <summary>Extends the lease of the attempt. False when the attempt lost the run (taken over, or ended).</summary>
+    public Task<bool> RenewLeaseAsync(Guid id, int attempt, TimeSpan lease, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            $"UPDATE ops.runs SET lease_expires_at = clock_timestamp() + $3 WHERE id = $1 AND attempt = $2 AND status IN {ActiveStatuses}",
+            id, cancellationToken, new NpgsqlParameter<int> { TypedValue = attempt }, new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+
+    /// <summary>Gives the run up at once (a worker stopping while its runner goes on), for the next worker to take over without waiting.</summary>
+    public Task<bool> ReleaseLeaseAsync(Guid id, int attempt, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            $"UPDATE ops.runs SET lease_expires_at = clock_timestamp() WHERE id = $1 AND attempt = $2 AND status IN {ActiveStatuses}",
+            id, cancellationToken, new NpgsqlParameter<int> { TypedValue = attempt });
+
+    /// <summary>Active runs that had an owner whose lease ran out: the ones to take over, oldest first.</summary>
+    public async Task<IReadOnlyList<Guid>> ListAbandonedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Value.CreateCommand(
+            $"""
+             SELECT id FROM ops.runs
+             WHERE status IN {ActiveStatuses} AND owner IS NOT NULL AND lease_expires_at < clock_timestamp()
+             ORDER BY lease_expires_at LIMIT $1
+             """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>queued → running (or running again after a take-over), by the attempt holding the run. False when it ended, cancel was asked, or the attempt lost it.</summary>
+    public Task<bool> TryStartAsync(Guid id, string executor, int attempt, CancellationToken cancellationToken) =>
         UpdateAsync(
             $"""
              UPDATE ops.runs SET status = 'running', executor = $2, started_at = coalesce(started_at, $3)
-             WHERE id = $1 AND status IN {ActiveStatuses} AND NOT cancel_requested
+             WHERE id = $1 AND status IN {ActiveStatuses} AND NOT cancel_requested AND attempt = $4
              """,
-            id, cancellationToken, Text(executor), Time(clock.GetUtcNow()));
+            id, cancellationToken, Text(executor), Time(clock.GetUtcNow()), new NpgsqlParameter<int> { TypedValue = attempt });
 
     public Task<bool> UpdateProgressAsync(Guid id, RunProgress progress, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE ops.runs SET progress = $2 WHERE id = $1 AND status = 'running'", id, cancellationToken, Json(progress));
 
-    /// <summary>Ends an active run. False when it had already ended.</summary>
-    public Task<bool> FinishAsync(Guid id, RunStatus status, string? reason, JsonElement? result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends an active run. False when it had already ended, or when <paramref name="attempt"/> is
+    /// given and is no longer the run's (another worker took it over).
+    /// </summary>
+    public Task<bool> FinishAsync(Guid id, RunStatus status, string? reason, JsonElement? result, CancellationToken cancellationToken, int? attempt = null)
     {
         if (!status.IsTerminal())
         {
@@ -165,11 +226,12 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 
         return UpdateAsync(
             $"""
-             UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5
-             WHERE id = $1 AND status IN {ActiveStatuses}
+             UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5, lease_expires_at = NULL
+             WHERE id = $1 AND status IN {ActiveStatuses} AND ($6::integer IS NULL OR attempt = $6)
              """,
             id, cancellationToken,
-            Text(status.ToWireName()), Text(reason), Json(result), Time(clock.GetUtcNow()));
+            Text(status.ToWireName()), Text(reason), Json(result), Time(clock.GetUtcNow()),
+            new NpgsqlParameter { Value = (object?)attempt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
     }
 
     /// <summary>

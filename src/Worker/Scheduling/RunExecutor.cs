@@ -12,10 +12,14 @@ using StackGres.Ops.Worker.Runs;
 namespace StackGres.Ops.Worker.Scheduling;
 
 /// <summary>
-/// Takes one recorded run to its end, whoever asked for it (the API's Hangfire job or a window):
-/// waits for the cluster's slot when the operation is heavy, refuses to start when the window has
-/// less time left than the operation needs, stops it when the window closes or a cancel is asked,
-/// and records the outcome. Reentrant: a finished run is left alone, an interrupted one runs again.
+/// Takes one recorded run to its end, whoever asked for it (the API's Hangfire job, a window, or a
+/// take-over of a run whose worker died): claims the run's lease (only one worker holds a run, and
+/// every change it makes names its attempt), waits for the cluster's slot when the operation is
+/// heavy, refuses to start when the window has less time left than the operation needs, stops it
+/// when the window closes or a cancel is asked, and records the outcome, waiting for the storage
+/// when it is away. Reentrant: a finished run is left alone; a run another live worker holds is
+/// left to it; a run taken over re-attaches to its runner, and one whose runner died with no result
+/// starts again only when its operation is idempotent.
 /// </summary>
 public sealed class RunExecutor(
     RunStore store,
@@ -26,7 +30,9 @@ public sealed class RunExecutor(
     ClusterSlots slots,
     OpsMetrics metrics,
     HealthFindingMetrics healthMetrics,
+    WorkerIdentity identity,
     IOptions<ExecutorOptions> executorOptions,
+    IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider clock,
     ILogger<RunExecutor> logger)
 {
@@ -52,50 +58,106 @@ public sealed class RunExecutor(
             return run.Status;
         }
 
-        if (!inventory.TryGet(run.Cluster, out var cluster))
+        var leaseDuration = schedulerOptions.Value.LeaseDuration;
+        if (await store.TryClaimAsync(run.Id, identity.Name, leaseDuration, cancellationToken) is not { } claim)
         {
-            return await EndAsync(run, RunStatus.Failed, $"Cluster '{run.Cluster}' is no longer in the inventory.", wasRunning: false);
+            var current = await store.GetAsync(run.Id, cancellationToken);
+            if (current is null || current.Status.IsTerminal())
+            {
+                Log.RunAlreadyFinished(logger, run.Id, current?.Status.ToWireName() ?? "missing");
+                return current?.Status ?? RunStatus.Failed;
+            }
+
+            Log.RunHeldElsewhere(logger, run.Id);
+            return current.Status;
         }
 
-        var heavy = catalog.TryGet(run.Operation, out var operation) && operation.IsHeavy;
+        await using var lease = new RunLease(store, run.Id, claim, leaseDuration, clock, logger);
+        var recorded = false;
+        try
+        {
+            var status = await ExecuteClaimedAsync(run, claim, lease, estimate, cancellationToken);
+            recorded = status.IsTerminal();
+            return status;
+        }
+        finally
+        {
+            if (!recorded)
+            {
+                // Interrupted (the worker stops, the lease was lost): the next worker need not wait for the lease to run out.
+                await lease.ReleaseAsync();
+            }
+        }
+    }
+
+    private async Task<RunStatus> ExecuteClaimedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, CancellationToken cancellationToken)
+    {
+        if (claim.WasRunning)
+        {
+            Log.RunTakenOver(logger, run.Id, claim.Attempt, claim.PreviousOwner ?? "unknown");
+            await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "warning",
+                $"Taken over by worker {identity.Name} (attempt {claim.Attempt}): the worker that ran it ({claim.PreviousOwner ?? "unknown"}) stopped renewing its lease.",
+                cancellationToken);
+        }
+
+        if (!inventory.TryGet(run.Cluster, out var cluster))
+        {
+            return await EndAsync(run, RunStatus.Failed, $"Cluster '{run.Cluster}' is no longer in the inventory.", wasRunning: false, claim.Attempt);
+        }
+
+        var operation = catalog.TryGet(run.Operation, out var found) ? found : null;
+        var heavy = operation?.IsHeavy == true;
         await using var slot = heavy ? await WaitForSlotAsync(run, cancellationToken) : null;
         if (heavy && slot is null)
         {
             var current = await store.GetAsync(run.Id, CancellationToken.None);
             return current?.CancelRequested == true
-                ? await EndAsync(run, RunStatus.Cancelled, "Cancelled while waiting for the cluster.", wasRunning: false)
+                ? await EndAsync(run, RunStatus.Cancelled, "Cancelled while waiting for the cluster.", wasRunning: false, claim.Attempt)
                 : await EndAsync(run, RunStatus.Skipped,
-                    $"The window closed at {run.DeadlineAt:u} while another heavy operation was still running on cluster '{run.Cluster}'.", wasRunning: false);
+                    $"The window closed at {run.DeadlineAt:u} while another heavy operation was still running on cluster '{run.Cluster}'.", wasRunning: false, claim.Attempt);
         }
 
-        if (run.DeadlineAt is { } deadline && await TooLittleTimeAsync(run, deadline, estimate, cancellationToken) is { } reason)
+        if (!claim.WasRunning && run.DeadlineAt is { } deadline && await TooLittleTimeAsync(run, deadline, estimate, cancellationToken) is { } reason)
         {
-            return await EndAsync(run, RunStatus.Skipped, reason, wasRunning: false);
+            return await EndAsync(run, RunStatus.Skipped, reason, wasRunning: false, claim.Attempt);
         }
 
-        if (!await store.TryStartAsync(run.Id, executor.Name, cancellationToken))
+        if (!await store.TryStartAsync(run.Id, executor.Name, claim.Attempt, cancellationToken))
         {
-            return await EndAsync(run, RunStatus.Cancelled, "Cancelled before it started.", wasRunning: false);
+            return lease.Lost.IsCancellationRequested
+                ? RunStatus.Running
+                : await EndAsync(run, RunStatus.Cancelled, "Cancelled before it started.", wasRunning: false, claim.Attempt);
         }
 
         Log.RunStarted(logger, run.Id, run.Operation, run.Cluster);
         metrics.Started(run.Operation, run.Cluster);
         var startedAt = clock.GetUtcNow();
-        var outcome = await ExecuteAsync(run, cluster, cancellationToken);
-        if (cancellationToken.IsCancellationRequested && !await store.IsCancelRequestedAsync(run.Id, CancellationToken.None))
+        var outcome = await ExecuteAsync(run, cluster, lease, cancellationToken);
+        if (outcome.Orphaned)
         {
-            // The worker is shutting down and nobody asked to cancel: Hangfire hands the job out
-            // again after a restart, and the run goes on from the start.
+            outcome = await AfterOrphanAsync(run, cluster, operation, lease, outcome, cancellationToken);
+        }
+
+        if (outcome.LeftRunning || lease.Lost.IsCancellationRequested)
+        {
+            // The worker stops, or another worker took the run over: the runner goes on and its next
+            // watcher records the outcome. Hangfire hands the job out again after a restart.
             Log.RunInterrupted(logger, run.Id);
             metrics.Ended(run.Operation, run.Cluster, RunStatus.Cancelled, null, wasRunning: true);
             cancellationToken.ThrowIfCancellationRequested();
+            return RunStatus.Running;
         }
 
         var error = outcome.Status == RunStatus.Cancelled && run.DeadlineAt is { } closes && clock.GetUtcNow() >= closes &&
-                    !await store.IsCancelRequestedAsync(run.Id, CancellationToken.None)
+                    !await IsCancelRequestedAsync(run.Id, CancellationToken.None)
             ? $"Cancelled at the end of the maintenance window ({closes:u}); {outcome.Error}"
             : outcome.Error;
-        await store.FinishAsync(run.Id, outcome.Status, error, outcome.Result, CancellationToken.None);
+        if (!await RecordAsync(run, outcome.Status, error, outcome.Result, claim.Attempt, cancellationToken))
+        {
+            return RunStatus.Running;
+        }
+
+        await executor.ForgetAsync(run.Id, CancellationToken.None);
         metrics.Ended(run.Operation, run.Cluster, outcome.Status, clock.GetUtcNow() - startedAt, wasRunning: true);
         if (outcome.Status == RunStatus.Succeeded && run.Operation == HealthCheckOperation.OperationName && outcome.Result is { } result)
         {
@@ -106,9 +168,59 @@ public sealed class RunExecutor(
         return outcome.Status;
     }
 
-    private async Task<RunStatus> EndAsync(RunRecord run, RunStatus status, string reason, bool wasRunning)
+    /// <summary>
+    /// The runner an earlier attempt started ended without a result while no worker watched it: an
+    /// idempotent operation starts again from the beginning; any other is never started twice and
+    /// ends failed, saying so.
+    /// </summary>
+    private async Task<ExecutionOutcome> AfterOrphanAsync(
+        RunRecord run, ClusterDefinition cluster, IOperation? operation, RunLease lease, ExecutionOutcome orphaned, CancellationToken cancellationToken)
     {
-        await store.FinishAsync(run.Id, status, reason, null, CancellationToken.None);
+        if (operation?.IsIdempotent != true)
+        {
+            return orphaned with
+            {
+                Orphaned = false,
+                Error = $"The worker running this {run.Operation} died and its runner ended without a result ({orphaned.Error}). " +
+                        $"A {run.Operation} is not started twice: check cluster '{run.Cluster}' (which instance serves writes, what the log above shows was done) before running it again.",
+            };
+        }
+
+        await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "warning",
+            $"The runner of the previous attempt ended without a result while no worker watched it ({orphaned.Error}); {run.Operation} is idempotent: it starts again from the beginning.",
+            cancellationToken);
+        await executor.ForgetAsync(run.Id, cancellationToken);
+        return await ExecuteAsync(run, cluster, lease, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the outcome, waiting for the storage when it is away. False when it could not be
+    /// recorded by this attempt: another worker took the run over, or this worker stops first
+    /// (what the runner left lets the next worker record it).
+    /// </summary>
+    private async Task<bool> RecordAsync(RunRecord run, RunStatus status, string? error, System.Text.Json.JsonElement? result, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recorded = await StorageRetry.RunAsync(
+                ct => store.FinishAsync(run.Id, status, error, result, ct, attempt),
+                (e, delay) => Log.OutcomeRecordRetry(logger, run.Id, status.ToWireName(), delay, e), clock, cancellationToken);
+            if (!recorded && await store.GetAsync(run.Id, CancellationToken.None) is { } current && !current.Status.IsTerminal())
+            {
+                return false;
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<RunStatus> EndAsync(RunRecord run, RunStatus status, string reason, bool wasRunning, int attempt)
+    {
+        await store.FinishAsync(run.Id, status, reason, null, CancellationToken.None, attempt);
         await store.AppendLogAsync(run.Id, clock.GetUtcNow(), status == RunStatus.Failed ? "error" : "info", reason, CancellationToken.None);
         metrics.Ended(run.Operation, run.Cluster, status, null, wasRunning);
         Log.RunFinished(logger, run.Id, status.ToWireName(), reason);
@@ -157,9 +269,11 @@ public sealed class RunExecutor(
 
     private static string Format(TimeSpan span) => span <= TimeSpan.Zero ? "no time" : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, RunLease lease, CancellationToken cancellationToken)
     {
-        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The worker gives the run up when it stops or when another worker took the run over.
+        using var givingUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(givingUp.Token);
         if (run.DeadlineAt is { } deadline)
         {
             runCancellation.CancelAfter(Max(deadline - clock.GetUtcNow(), TimeSpan.Zero));
@@ -178,9 +292,15 @@ public sealed class RunExecutor(
         ExecutionOutcome? outcome = null;
         try
         {
-            var recorder = new RunEventRecorder(run.Id, store, logger);
-            var execution = new ExecutionRequest(request, cluster) { Deadline = run.DeadlineAt, WorkerStopping = cancellationToken };
+            var recorder = new RunEventRecorder(run.Id, store, clock, logger, givingUp.Token);
+            var execution = new ExecutionRequest(request, cluster) { Deadline = run.DeadlineAt, WorkerStopping = givingUp.Token };
             outcome = await executor.ExecuteAsync(execution, recorder, runCancellation.Token);
+            return outcome;
+        }
+        catch (OperationCanceledException) when (givingUp.IsCancellationRequested)
+        {
+            // A log line waited for the storage until the worker gave the run up: the runner goes on.
+            outcome = ExecutionOutcome.Detached("The worker gave the run up while the storage was unreachable.");
             return outcome;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -210,7 +330,7 @@ public sealed class RunExecutor(
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(executorOptions.Value.CancelPollInterval, stop);
-                if (await store.IsCancelRequestedAsync(runId, stop))
+                if (await IsCancelRequestedAsync(runId, stop))
                 {
                     Log.RunCancelRequested(logger, runId);
                     await runCancellation.CancelAsync();
@@ -220,6 +340,19 @@ public sealed class RunExecutor(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Whether a cancel was asked; false while the storage cannot say (the next poll asks again).</summary>
+    private async Task<bool> IsCancelRequestedAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.IsCancelRequestedAsync(runId, cancellationToken);
+        }
+        catch (Exception e) when (StorageRetry.IsTransient(e))
+        {
+            return false;
         }
     }
 }

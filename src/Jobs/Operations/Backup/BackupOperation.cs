@@ -22,6 +22,9 @@ public sealed class BackupOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => false;
+
     public IReadOnlyList<ParameterDefinition> Parameters => BackupParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors) => BackupParameters.Validate(values, errors);

@@ -22,6 +22,9 @@ public sealed class HealthCheckOperation : IOperation
 
     public bool IsHeavy => false;
 
+
+    public bool IsIdempotent => true;
+
     public IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         new(DatabasesName, ParameterType.StringArray,

@@ -20,6 +20,8 @@ public sealed class LogReportOperation : IOperation
     /// <summary>It only reads log files: it does not take the cluster's maintenance slot.</summary>
     public bool IsHeavy => false;
 
+    public bool IsIdempotent => true;
+
     public IReadOnlyList<ParameterDefinition> Parameters => LogReportParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors) => LogReportParameters.From(values, errors);

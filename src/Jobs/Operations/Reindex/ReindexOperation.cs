@@ -20,6 +20,9 @@ public sealed class ReindexOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => true;
+
     public IReadOnlyList<ParameterDefinition> Parameters => ReindexParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors)

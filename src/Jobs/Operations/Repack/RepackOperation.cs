@@ -21,6 +21,9 @@ public sealed class RepackOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => true;
+
     public IReadOnlyList<ParameterDefinition> Parameters => RepackParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors)

@@ -23,6 +23,9 @@ public sealed class RestoreOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => false;
+
     public IReadOnlyList<ParameterDefinition> Parameters => RestoreParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors) => RestoreParameters.From(values, errors);

@@ -22,6 +22,9 @@ public sealed class RestoreTestOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => true;
+
     public IReadOnlyList<ParameterDefinition> Parameters => RestoreTestParameters.Definitions;
 
     public void Validate(ParameterValues values, List<string> errors) => RestoreTestParameters.From(values, errors);

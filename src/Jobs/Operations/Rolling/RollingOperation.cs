@@ -14,6 +14,9 @@ public abstract class RollingOperation : IOperation
 
     public bool IsHeavy => true;
 
+
+    public bool IsIdempotent => false;
+
     public abstract IReadOnlyList<ParameterDefinition> Parameters { get; }
 
     /// <summary>True for switchover alone; false for a roll over every instance.</summary>

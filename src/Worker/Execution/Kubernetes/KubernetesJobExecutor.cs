@@ -94,8 +94,12 @@ public sealed class KubernetesJobExecutor(
         await watch.SettleAsync(podEnded, jobEnded);
         var outcome = JobStatusReader.Outcome(watch.Job, watch.Pod, watch.Relay, cancelled: false, watch.LastStrayLine);
         Log.KubernetesJobEnded(logger, jobNamespace, jobName, outcome.Status.ToWireName());
-        return outcome;
+        // A Job an earlier attempt started that ended with no result: what it did is unknown.
+        return adopted && watch.Relay.Result is null ? outcome with { Orphaned = true } : outcome;
     }
+
+    /// <summary>Jobs clean up after themselves (their TTL); nothing is kept on the worker's side.</summary>
+    public Task ForgetAsync(Guid runId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Adopts the run's Job when one exists (found by its run-id label, whatever its name: a worker of another version

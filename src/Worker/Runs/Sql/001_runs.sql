@@ -41,3 +41,12 @@ CREATE INDEX IF NOT EXISTS runs_estimates ON ops.runs (cluster, operation, finis
 
 -- The step of its window a run belongs to (a step driven by health-check findings may make one run per database).
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS window_step integer;
+
+-- Run ownership. The worker running a run holds a lease it renews; when the lease runs out (the
+-- worker was killed, its machine lost) any live worker takes the run over. Every take-over adds one
+-- to the attempt, and every state change names the attempt it belongs to, so a worker that lost
+-- its lease can no longer change the run (fencing).
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS owner text;
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 0;
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS lease_expires_at timestamptz;
+CREATE INDEX IF NOT EXISTS runs_leases ON ops.runs (lease_expires_at) WHERE status IN ('queued', 'running') AND owner IS NOT NULL;

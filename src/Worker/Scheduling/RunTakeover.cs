@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Runs;
+
+namespace StackGres.Ops.Worker.Scheduling;
+
+/// <summary>
+/// Every worker that executes runs looks, every <see cref="SchedulerOptions.TakeoverPollInterval"/>,
+/// for active runs whose owner stopped renewing its lease (killed, its machine lost, stopped), and
+/// takes them over: the lease decides which worker gets each, so a run is never taken twice. Not
+/// Hangfire's job re-delivery, which comes only after its invisibility timeout (30 minutes).
+/// </summary>
+public sealed class RunTakeover(
+    RunStore store,
+    IServiceScopeFactory scopes,
+    IOptions<SchedulerOptions> options,
+    TimeProvider clock,
+    ILogger<RunTakeover> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, Task> taken = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.TakeoverPollInterval, clock, stoppingToken);
+                await TakeOverAbandonedAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(taken.Values);
+    }
+
+    private async Task TakeOverAbandonedAsync(CancellationToken stoppingToken)
+    {
+        foreach (var (runId, task) in taken)
+        {
+            if (task.IsCompleted)
+            {
+                taken.TryRemove(runId, out _);
+            }
+        }
+
+        IReadOnlyList<Guid> abandoned;
+        try
+        {
+            abandoned = await store.ListAbandonedAsync(options.Value.WorkerCount, stoppingToken);
+        }
+        catch (Exception e) when (StorageRetry.IsTransient(e))
+        {
+            Log.TakeoverFailed(logger, e);
+            return;
+        }
+
+        foreach (var runId in abandoned)
+        {
+            if (taken.Count >= options.Value.WorkerCount)
+            {
+                return;
+            }
+
+            if (!taken.ContainsKey(runId))
+            {
+                taken[runId] = Task.Run(() => ExecuteAsync(runId, stoppingToken), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(Guid runId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RunExecutor>().ExecuteAsync(runId, estimate: null, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.TakeoverFailed(logger, e);
+        }
+    }
+}

@@ -181,16 +181,26 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
             $"UPDATE ops.runs SET lease_expires_at = clock_timestamp() WHERE id = $1 AND attempt = $2 AND status IN {ActiveStatuses}",
             id, cancellationToken, new NpgsqlParameter<int> { TypedValue = attempt });
 
-    /// <summary>Active runs that had an owner whose lease ran out: the ones to take over, oldest first.</summary>
-    public async Task<IReadOnlyList<Guid>> ListAbandonedAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The runs to take over, oldest first: active runs whose owner's lease ran out, and queued runs
+    /// nobody claimed although their own Hangfire job was fetched more than a lease ago (the worker that
+    /// fetched it died before it could claim the run; Hangfire would hand the job out again only
+    /// after its invisibility timeout, 30 minutes).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ListAbandonedAsync(int limit, string hangfireSchema, TimeSpan lease, CancellationToken cancellationToken)
     {
+        var queue = $"\"{hangfireSchema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".jobqueue";
         await using var command = dataSource.Value.CreateCommand(
             $"""
-             SELECT id FROM ops.runs
-             WHERE status IN {ActiveStatuses} AND owner IS NOT NULL AND lease_expires_at < clock_timestamp()
-             ORDER BY lease_expires_at LIMIT $1
+             (SELECT id, lease_expires_at AS since FROM ops.runs
+              WHERE status IN {ActiveStatuses} AND owner IS NOT NULL AND lease_expires_at < clock_timestamp())
+             UNION ALL
+             (SELECT r.id, q.fetchedat FROM ops.runs r JOIN {queue} q ON q.jobid::text = r.job_id
+              WHERE r.status = 'queued' AND r.owner IS NULL AND r.window_step IS NULL AND q.fetchedat < clock_timestamp() - $2)
+             ORDER BY since LIMIT $1
              """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -50,7 +50,7 @@ public sealed class RunTakeover(
         IReadOnlyList<Guid> abandoned;
         try
         {
-            abandoned = await store.ListAbandonedAsync(options.Value.WorkerCount, stoppingToken);
+            abandoned = await store.ListAbandonedAsync(options.Value.WorkerCount, options.Value.SchemaName, options.Value.LeaseDuration, stoppingToken);
         }
         catch (Exception e) when (StorageRetry.IsTransient(e))
         {

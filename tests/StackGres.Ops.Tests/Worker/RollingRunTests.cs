@@ -16,10 +16,10 @@ namespace StackGres.Ops.Tests.Worker;
 [Collection(PostgresCollection.Name)]
 public sealed class RollingRunTests(PostgresFixture fixture)
 {
-    private const string Cluster = "rolled";
+    internal const string Cluster = "rolled";
 
     /// <summary>The local cluster as the inventory cluster "rolled", with its instances.</summary>
-    private static WorkerFactory WithCluster(WorkerFactory worker, RollingCluster cluster)
+    internal static WorkerFactory WithCluster(WorkerFactory worker, RollingCluster cluster)
     {
         var variable = "OPS_TEST_ROLL_PW_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(variable, cluster.Password);

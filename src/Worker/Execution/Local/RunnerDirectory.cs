@@ -13,11 +13,12 @@ namespace StackGres.Ops.Worker.Execution.Local;
 public sealed class RunnerDirectory(string path)
 {
     // setsid puts the runner in its own session: a worker killed, or a Ctrl-C in the worker's terminal,
-    // does not reach it. The shell writes the ids before waiting, and the exit code after, each through a
+    // does not reach it; nor does it keep the worker's own output open. The shell writes the ids before waiting, and the exit code after, each through a
     // rename so that a reader never sees half a file.
     private const string Wrapper =
         """
         dir=$1; shift
+        exec </dev/null >>"$dir/wrapper" 2>&1
         unset PWD OLDPWD
         "$@" </dev/null >>"$dir/stdout" 2>>"$dir/stderr" &
         runner=$!

@@ -139,4 +139,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = OpsEventIds.KubernetesJobEnded, Level = LogLevel.Information, Message = "Job {Namespace}/{Job} ended: run {Status}")]
     public static partial void KubernetesJobEnded(ILogger logger, string @namespace, string job, string status);
+
+    [LoggerMessage(EventId = OpsEventIds.StorageUnavailable, Level = LogLevel.Warning,
+        Message = "{Method} {Path} answered 503: the worker's database is unreachable")]
+    public static partial void StorageUnavailable(ILogger logger, string method, string path, Exception exception);
 }

@@ -43,4 +43,5 @@ public static class OpsEventIds
     public const int KubernetesJobEnded = 3103;
 
     public const int AuthenticationFailed = 4000;
+    public const int StorageUnavailable = 4001;
 }

@@ -81,6 +81,7 @@ public static class WorkerHostExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ScheduleSynchronizer>());
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         // After the default writer, which answers only clients that accept JSON: every problem gets written.
         builder.Services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         builder.Services.ConfigureHttpJsonOptions(options => OpsJson.Configure(options.SerializerOptions));

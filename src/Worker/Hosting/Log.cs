@@ -58,6 +58,10 @@ internal static partial class Log
     [LoggerMessage(EventId = OpsEventIds.RunProgressDropped, Level = LogLevel.Debug, Message = "Run {RunId}: a progress update was dropped (the storage is unreachable)")]
     public static partial void RunProgressDropped(ILogger logger, Guid runId, Exception exception);
 
+    [LoggerMessage(EventId = OpsEventIds.SlotLost, Level = LogLevel.Warning,
+        Message = "Run {RunId}: the session holding cluster {Cluster}'s slot was lost; taken again: {Retaken}")]
+    public static partial void SlotLost(ILogger logger, Guid runId, string cluster, bool retaken);
+
     [LoggerMessage(EventId = OpsEventIds.TakeoverFailed, Level = LogLevel.Error, Message = "Looking for runs to take over failed")]
     public static partial void TakeoverFailed(ILogger logger, Exception exception);
 

@@ -22,6 +22,7 @@ public static class OpsEventIds
     public const int TakeoverFailed = 2013;
     public const int RunLogRetry = 2014;
     public const int RunProgressDropped = 2015;
+    public const int SlotLost = 2016;
 
     public const int WindowOpened = 2100;
     public const int WindowGone = 2101;

@@ -6,7 +6,7 @@ namespace StackGres.Ops.Worker.Scheduling;
 /// <summary>
 /// One heavy operation per cluster at a time, across every worker replica sharing the storage: a
 /// session-level PostgreSQL advisory lock in the worker's database, held on its own connection for
-/// the whole run. A worker that dies loses its connection, and with it the lock.
+/// the whole run, and checked while the run goes on. A worker that dies loses its connection, and with it the lock.
 /// </summary>
 public sealed class ClusterSlots(OpsDataSource dataSource)
 {
@@ -15,11 +15,9 @@ public sealed class ClusterSlots(OpsDataSource dataSource)
         var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockName(cluster) });
-            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            if (await ClusterSlot.TryLockAsync(connection, LockName(cluster), cancellationToken))
             {
-                return new ClusterSlot(connection, LockName(cluster));
+                return new ClusterSlot(dataSource, connection, LockName(cluster));
             }
         }
         catch

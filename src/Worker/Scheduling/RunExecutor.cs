@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.HealthCheck;
@@ -132,10 +133,10 @@ public sealed class RunExecutor(
         Log.RunStarted(logger, run.Id, run.Operation, run.Cluster);
         metrics.Started(run.Operation, run.Cluster);
         var startedAt = clock.GetUtcNow();
-        var outcome = await ExecuteAsync(run, cluster, lease, cancellationToken);
+        var outcome = await ExecuteAsync(run, cluster, lease, slot, cancellationToken);
         if (outcome.Orphaned)
         {
-            outcome = await AfterOrphanAsync(run, cluster, operation, lease, outcome, cancellationToken);
+            outcome = await AfterOrphanAsync(run, cluster, operation, lease, slot, outcome, cancellationToken);
         }
 
         if (outcome.LeftRunning || lease.Lost.IsCancellationRequested)
@@ -174,7 +175,7 @@ public sealed class RunExecutor(
     /// ends failed, saying so.
     /// </summary>
     private async Task<ExecutionOutcome> AfterOrphanAsync(
-        RunRecord run, ClusterDefinition cluster, IOperation? operation, RunLease lease, ExecutionOutcome orphaned, CancellationToken cancellationToken)
+        RunRecord run, ClusterDefinition cluster, IOperation? operation, RunLease lease, ClusterSlot? slot, ExecutionOutcome orphaned, CancellationToken cancellationToken)
     {
         if (operation?.IsIdempotent != true)
         {
@@ -190,7 +191,7 @@ public sealed class RunExecutor(
             $"The runner of the previous attempt ended without a result while no worker watched it ({orphaned.Error}); {run.Operation} is idempotent: it starts again from the beginning.",
             cancellationToken);
         await executor.ForgetAsync(run.Id, cancellationToken);
-        return await ExecuteAsync(run, cluster, lease, cancellationToken);
+        return await ExecuteAsync(run, cluster, lease, slot, cancellationToken);
     }
 
     /// <summary>
@@ -269,7 +270,7 @@ public sealed class RunExecutor(
 
     private static string Format(TimeSpan span) => span <= TimeSpan.Zero ? "no time" : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, RunLease lease, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, CancellationToken cancellationToken)
     {
         // The worker gives the run up when it stops or when another worker took the run over.
         using var givingUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
@@ -280,7 +281,8 @@ public sealed class RunExecutor(
         }
 
         using var watcherStop = new CancellationTokenSource();
-        var watcher = WatchForCancelAsync(run.Id, runCancellation, watcherStop.Token);
+        var slotLost = new StrongBox<bool>();
+        var watcher = WatchAsync(run, slot, slotLost, runCancellation, watcherStop.Token);
         var request = new RunRequest
         {
             RunId = run.Id,
@@ -295,7 +297,9 @@ public sealed class RunExecutor(
             var recorder = new RunEventRecorder(run.Id, store, clock, logger, givingUp.Token);
             var execution = new ExecutionRequest(request, cluster) { Deadline = run.DeadlineAt, WorkerStopping = givingUp.Token };
             outcome = await executor.ExecuteAsync(execution, recorder, runCancellation.Token);
-            return outcome;
+            return slotLost.Value && outcome.Status == RunStatus.Cancelled
+                ? outcome with { Status = RunStatus.Failed, Error = $"Stopped: the run lost cluster '{run.Cluster}''s slot and another heavy operation holds it now. {outcome.Error}" }
+                : outcome;
         }
         catch (OperationCanceledException) when (givingUp.IsCancellationRequested)
         {
@@ -322,17 +326,28 @@ public sealed class RunExecutor(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>Polls the run record, so that a cancel accepted by any replica reaches the one running it.</summary>
-    private async Task WatchForCancelAsync(Guid runId, CancellationTokenSource runCancellation, CancellationToken stop)
+    /// <summary>
+    /// Polls the run record, so that a cancel accepted by any replica reaches the one running it; and
+    /// checks the cluster's slot, so that two heavy runs never overlap on one cluster: a slot lost and
+    /// taken again goes on, a slot another run took stops this one.
+    /// </summary>
+    private async Task WatchAsync(RunRecord run, ClusterSlot? slot, StrongBox<bool> slotLost, CancellationTokenSource runCancellation, CancellationToken stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(executorOptions.Value.CancelPollInterval, stop);
-                if (await IsCancelRequestedAsync(runId, stop))
+                if (await IsCancelRequestedAsync(run.Id, stop))
                 {
-                    Log.RunCancelRequested(logger, runId);
+                    Log.RunCancelRequested(logger, run.Id);
+                    await runCancellation.CancelAsync();
+                    return;
+                }
+
+                if (slot is not null && !await IsSlotStillOursAsync(run, slot, stop))
+                {
+                    slotLost.Value = true;
                     await runCancellation.CancelAsync();
                     return;
                 }
@@ -340,6 +355,29 @@ public sealed class RunExecutor(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task<bool> IsSlotStillOursAsync(RunRecord run, ClusterSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (held, retaken) = await slot.EnsureHeldAsync(cancellationToken);
+            if (retaken || !held)
+            {
+                Log.SlotLost(logger, run.Id, run.Cluster, held);
+                await store.AppendLogAsync(run.Id, clock.GetUtcNow(), held ? "warning" : "error", held
+                    ? $"The session holding cluster '{run.Cluster}''s slot was lost; the slot was taken again and the run goes on."
+                    : $"The session holding cluster '{run.Cluster}''s slot was lost and another heavy operation took the slot; this run is stopped.",
+                    cancellationToken);
+            }
+
+            return held;
+        }
+        catch (Exception e) when (StorageRetry.IsTransient(e))
+        {
+            // The storage is away: nobody can take the slot either; the next poll checks again.
+            return true;
         }
     }
 

@@ -10,7 +10,12 @@ namespace StackGres.Ops.Worker.Api;
 /// </summary>
 public static class RunRequestReader
 {
-    private static readonly string[] Fields = ["cluster", "operation", "parameters", "dryRun", "targets"];
+    private static readonly string[] Fields = ["cluster", "operation", "parameters", "dryRun", "targets", "timeout", "maxRetries"];
+
+    /// <summary>Bounds of <c>timeout</c> and <c>maxRetries</c>.</summary>
+    private static readonly TimeSpan ShortestTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(7);
+    private const int MostRetries = 10;
 
     public static async Task<(RunSubmission? Submission, List<string> Errors)> ReadAsync(HttpRequest request, string trigger,
         CancellationToken cancellationToken)
@@ -65,10 +70,12 @@ public static class RunRequestReader
             }
 
             var targets = ReadTargets(root, errors);
+            var timeout = ReadTimeout(root, errors);
+            var maxRetries = ReadMaxRetries(root, errors);
             JsonElement? parameters = root.TryGetProperty("parameters", out var parametersElement) ? parametersElement.Clone() : null;
             return errors.Count > 0 || cluster is null || operation is null
                 ? (null, errors)
-                : (new RunSubmission(cluster, operation, parameters, dryRun, trigger) { Targets = targets }, errors);
+                : (new RunSubmission(cluster, operation, parameters, dryRun, trigger) { Targets = targets, Timeout = timeout, MaxRetries = maxRetries }, errors);
         }
     }
 
@@ -90,6 +97,53 @@ public static class RunRequestReader
                            "(the tables or indexes the cluster's latest health-check found).");
                 return StepTargets.Parameters;
         }
+    }
+
+    private static TimeSpan? ReadTimeout(JsonElement root, List<string> errors)
+    {
+        if (!root.TryGetProperty("timeout", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        TimeSpan? timeout = null;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                timeout = System.Xml.XmlConvert.ToTimeSpan(value.GetString()!);
+            }
+            catch (FormatException)
+            {
+            }
+            catch (OverflowException)
+            {
+            }
+        }
+
+        if (timeout is { } span && span >= ShortestTimeout && span <= LongestTimeout)
+        {
+            return span;
+        }
+
+        errors.Add("Field 'timeout' must be an ISO 8601 duration between PT1S and P7D, as StackGres's timeout: \"PT30M\", \"PT2H\".");
+        return null;
+    }
+
+    private static int ReadMaxRetries(JsonElement root, List<string> errors)
+    {
+        if (!root.TryGetProperty("maxRetries", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var retries) && retries is >= 0 and <= MostRetries)
+        {
+            return retries;
+        }
+
+        errors.Add($"Field 'maxRetries' must be a whole number from 0 to {MostRetries}.");
+        return 0;
     }
 
     private static string? RequiredString(JsonElement root, string name, List<string> errors)

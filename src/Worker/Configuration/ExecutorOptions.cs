@@ -21,6 +21,9 @@ public sealed class ExecutorOptions
     /// <summary>How long a cancelled runner gets to stop on its own before it is killed.</summary>
     public TimeSpan CancelGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long before the first retry of a failed attempt (runs with <c>maxRetries</c>); each next one waits twice as long, at most 5 minutes.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often a running run checks whether someone asked to cancel it.</summary>
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

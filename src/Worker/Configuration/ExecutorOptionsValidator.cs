@@ -22,6 +22,11 @@ public sealed class ExecutorOptionsValidator : IValidateOptions<ExecutorOptions>
             (failures ??= []).Add($"{ExecutorOptions.SectionName}:CancelPollInterval must be between 00:00:00.001 and 00:01:00 (got {options.CancelPollInterval}).");
         }
 
+        if (options.RetryDelay <= TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(10))
+        {
+            (failures ??= []).Add($"{ExecutorOptions.SectionName}:RetryDelay must be between 00:00:00.001 and 00:10:00 (got {options.RetryDelay}).");
+        }
+
         if (options.RunnerPath is { } path && !File.Exists(path))
         {
             (failures ??= []).Add($"{ExecutorOptions.SectionName}:RunnerPath names '{path}', which does not exist.");

@@ -29,6 +29,15 @@ public sealed record RunRecord
     /// <summary>When the run must be over: the close of the window that started it.</summary>
     public DateTimeOffset? DeadlineAt { get; init; }
 
+    /// <summary>How long the run may take in all, attempts included (ISO 8601, as StackGres's <c>timeout</c>); null: no limit but its window's.</summary>
+    public string? Timeout => TimeoutSpan is { } timeout ? System.Xml.XmlConvert.ToString(timeout) : null;
+
+    [JsonIgnore]
+    public TimeSpan? TimeoutSpan { get; init; }
+
+    /// <summary>How many times a failed attempt starts again (idempotent operations only), as StackGres's <c>maxRetries</c>.</summary>
+    public int MaxRetries { get; init; }
+
     public RunProgress? Progress { get; init; }
     public JsonElement? Result { get; init; }
 

@@ -13,11 +13,11 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 {
     private const string Columns =
         "id, cluster, operation, parameters, dry_run, trigger, status, reason, executor, job_id, cancel_requested, " +
-        "progress, result, created_at, started_at, finished_at, deadline_at, window_step";
+        "progress, result, created_at, started_at, finished_at, deadline_at, window_step, timeout, max_retries";
 
     private const string ActiveStatuses = "('queued', 'running')";
 
-    private const string Insert = $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    private const string Insert = $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
     public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
     {
@@ -76,6 +76,8 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(Time(run.FinishedAt));
         command.Parameters.Add(Time(run.DeadlineAt));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)run.WindowStep ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)run.TimeoutSpan ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.MaxRetries });
     }
 
     /// <summary>The runs a Hangfire job created (a window's steps), oldest first.</summary>
@@ -354,6 +356,8 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
         FinishedAt = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
         DeadlineAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
         WindowStep = reader.IsDBNull(17) ? null : reader.GetInt32(17),
+        TimeoutSpan = reader.IsDBNull(18) ? null : reader.GetFieldValue<TimeSpan>(18),
+        MaxRetries = reader.GetInt32(19),
     };
 
     private static NpgsqlParameter Text(string? value) =>

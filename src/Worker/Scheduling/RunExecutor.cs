@@ -133,10 +133,16 @@ public sealed class RunExecutor(
         Log.RunStarted(logger, run.Id, run.Operation, run.Cluster);
         metrics.Started(run.Operation, run.Cluster);
         var startedAt = clock.GetUtcNow();
+        run = run with { StartedAt = run.StartedAt ?? (await store.GetAsync(run.Id, cancellationToken))?.StartedAt ?? startedAt };
         var outcome = await ExecuteAsync(run, cluster, lease, slot, cancellationToken);
         if (outcome.Orphaned)
         {
             outcome = await AfterOrphanAsync(run, cluster, operation, lease, slot, outcome, cancellationToken);
+        }
+
+        for (var retry = 1; ShouldRetry(run, operation, outcome, retry, lease, cancellationToken); retry++)
+        {
+            outcome = await RetryAsync(run, cluster, lease, slot, outcome, retry, cancellationToken);
         }
 
         if (outcome.LeftRunning || lease.Lost.IsCancellationRequested)
@@ -149,10 +155,18 @@ public sealed class RunExecutor(
             return RunStatus.Running;
         }
 
-        var error = outcome.Status == RunStatus.Cancelled && run.DeadlineAt is { } closes && clock.GetUtcNow() >= closes &&
-                    !await IsCancelRequestedAsync(run.Id, CancellationToken.None)
-            ? $"Cancelled at the end of the maintenance window ({closes:u}); {outcome.Error}"
-            : outcome.Error;
+        var stoppedByClock = outcome.Status == RunStatus.Cancelled && StopAt(run) is { } stopAt && clock.GetUtcNow() >= stopAt &&
+                             !await IsCancelRequestedAsync(run.Id, CancellationToken.None);
+        var timedOut = stoppedByClock && TimesOutAt(run) is { } timesOutAt && timesOutAt <= (run.DeadlineAt ?? DateTimeOffset.MaxValue);
+        var error = !stoppedByClock
+            ? outcome.Error
+            : timedOut
+                ? $"Timed out: the run's timeout ({run.Timeout}) ran out at {TimesOutAt(run):u}; the runner was stopped and its backends cancelled. {outcome.Error}"
+                : $"Cancelled at the end of the maintenance window ({run.DeadlineAt:u}); {outcome.Error}";
+        if (timedOut)
+        {
+            outcome = outcome with { Status = RunStatus.Failed };
+        }
         if (!await RecordAsync(run, outcome.Status, error, outcome.Result, claim.Attempt, cancellationToken))
         {
             return RunStatus.Running;
@@ -167,6 +181,34 @@ public sealed class RunExecutor(
 
         Log.RunFinished(logger, run.Id, outcome.Status.ToWireName(), error ?? string.Empty);
         return outcome.Status;
+    }
+
+    private static bool ShouldRetry(RunRecord run, IOperation? operation, ExecutionOutcome outcome, int retry, RunLease lease, CancellationToken cancellationToken) =>
+        outcome is { Status: RunStatus.Failed, LeftRunning: false } && operation?.IsIdempotent == true && retry <= run.MaxRetries &&
+        !lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+
+    /// <summary>Waits (10 s, 20 s, 40 s... by default, at most 5 minutes), then starts the failed idempotent operation again, saying so in the run's log.</summary>
+    private async Task<ExecutionOutcome> RetryAsync(
+        RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, ExecutionOutcome failed, int retry, CancellationToken cancellationToken)
+    {
+        var first = executorOptions.Value.RetryDelay;
+        var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(retry - 1, 20)), TimeSpan.FromMinutes(5).Ticks));
+        if (StopAt(run) is { } stopAt && clock.GetUtcNow() + delay >= stopAt)
+        {
+            return failed;
+        }
+
+        await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "warning",
+            $"Attempt {retry} of {run.MaxRetries + 1} failed: {failed.Error} {run.Operation} is idempotent: attempt {retry + 1} starts in {Format(delay)}.",
+            cancellationToken);
+        await Task.Delay(delay, clock, cancellationToken);
+        if (await IsCancelRequestedAsync(run.Id, cancellationToken))
+        {
+            return new ExecutionOutcome(RunStatus.Cancelled, null, $"Cancelled before attempt {retry + 1}.");
+        }
+
+        await executor.ForgetAsync(run.Id, cancellationToken);
+        return await ExecuteAsync(run, cluster, lease, slot, cancellationToken);
     }
 
     /// <summary>
@@ -275,9 +317,9 @@ public sealed class RunExecutor(
         // The worker gives the run up when it stops or when another worker took the run over.
         using var givingUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(givingUp.Token);
-        if (run.DeadlineAt is { } deadline)
+        if (StopAt(run) is { } stopAt)
         {
-            runCancellation.CancelAfter(Max(deadline - clock.GetUtcNow(), TimeSpan.Zero));
+            runCancellation.CancelAfter(Max(stopAt - clock.GetUtcNow(), TimeSpan.Zero));
         }
 
         using var watcherStop = new CancellationTokenSource();
@@ -325,6 +367,19 @@ public sealed class RunExecutor(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>When the run's timeout runs out: counted from its start, attempts and take-overs included.</summary>
+    private static DateTimeOffset? TimesOutAt(RunRecord run) =>
+        run.TimeoutSpan is { } timeout && run.StartedAt is { } started ? started + timeout : null;
+
+    /// <summary>The earlier of the window's close and the timeout.</summary>
+    private static DateTimeOffset? StopAt(RunRecord run) =>
+        (run.DeadlineAt, TimesOutAt(run)) switch
+        {
+            ({ } deadline, { } timeout) => deadline < timeout ? deadline : timeout,
+            ({ } deadline, null) => deadline,
+            (null, var timeout) => timeout,
+        };
 
     /// <summary>
     /// Polls the run record, so that a cancel accepted by any replica reaches the one running it; and

@@ -14,6 +14,12 @@ public sealed record RunSubmission(string Cluster, string Operation, JsonElement
     /// <summary>The index of the window step that asks for the run.</summary>
     public int? WindowStep { get; init; }
 
+    /// <summary>How long the run may take in all, attempts included; null: no limit but its window's.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>How many times a failed attempt starts again; idempotent operations only.</summary>
+    public int MaxRetries { get; init; }
+
     /// <summary>An API request's <c>targets</c>: with findings, the parameters are filled from them before the run is submitted.</summary>
     public Findings.StepTargets Targets { get; init; }
 }

@@ -110,6 +110,11 @@ public sealed class RunSubmitter(
             return new SubmissionResult(null, errors);
         }
 
+        if (submission.MaxRetries > 0 && !operation.IsIdempotent)
+        {
+            errors.Add($"maxRetries must be 0 for {operation.Name}: it is not idempotent, and an attempt that failed half-way is never started again.");
+        }
+
         var values = ParameterParser.Parse(operation, submission.Parameters, errors);
         if (errors.Count == 0)
         {
@@ -149,6 +154,8 @@ public sealed class RunSubmitter(
         DeadlineAt = submission.DeadlineAt,
         JobId = submission.JobId,
         WindowStep = submission.WindowStep,
+        TimeoutSpan = submission.Timeout,
+        MaxRetries = submission.MaxRetries,
     };
 
     /// <summary>Connection, authentication and server-state errors: the cluster, not the request, is at fault.</summary>

@@ -50,3 +50,8 @@ ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS owner text;
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 0;
 ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS lease_expires_at timestamptz;
 CREATE INDEX IF NOT EXISTS runs_leases ON ops.runs (lease_expires_at) WHERE status IN ('queued', 'running') AND owner IS NOT NULL;
+
+-- StackGres's timeout and maxRetries: how long the run may take in all, and how many times a failed
+-- attempt of an idempotent operation starts again.
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS timeout interval;
+ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS max_retries integer NOT NULL DEFAULT 0;

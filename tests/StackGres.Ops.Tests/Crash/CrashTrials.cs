@@ -28,6 +28,9 @@ public sealed class CrashTrials(
 
     public IReadOnlyList<TimeSpan> Resolutions => resolutions;
 
+    /// <summary>A client of the worker that is running now, for the trial's own checks.</summary>
+    public HttpClient Http => current?.Http ?? throw new InvalidOperationException("No worker runs before the first trial.");
+
     private readonly List<TimeSpan> resolutions = [];
 
     /// <summary>One trial: <paramref name="submit"/> returns the run id; after the kill, <paramref name="afterKill"/> runs (releasing what held the run up).</summary>
@@ -123,7 +126,7 @@ public sealed class CrashTrials(
         Assert.True(backends == 0, $"{backends} backends of run {runId} left on the cluster");
     }
 
-    private static string ReadCommandLine(string pid)
+    internal static string ReadCommandLine(string pid)
     {
         try
         {

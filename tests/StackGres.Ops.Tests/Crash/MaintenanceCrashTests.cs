@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
 using Xunit;
@@ -22,10 +21,9 @@ public sealed class MaintenanceCrashTests(PostgresFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var settings = await WorkerFactory.CreateAsync(fixture, ct);
+        await HeldTable.CreateAsync(settings.ClusterConnectionString, rows: 20000);
         await Db.ExecuteAsync(settings.ClusterConnectionString,
             """
-            CREATE TABLE held (id int PRIMARY KEY, pad text);
-            INSERT INTO held SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;
             CREATE TABLE churned (id int PRIMARY KEY, pad text);
             INSERT INTO churned SELECT g, repeat('y', 200) FROM generate_series(1, 100000) g;
             """);
@@ -38,15 +36,13 @@ public sealed class MaintenanceCrashTests(PostgresFixture fixture)
             if (trial % 2 == 0)
             {
                 // A session holding a lock keeps VACUUM FULL waiting until after the kill.
-                await using var holder = await Db.OpenAsync(settings.ClusterConnectionString);
-                var transaction = await holder.BeginTransactionAsync(ct);
-                await new NpgsqlCommand("LOCK TABLE held IN ACCESS SHARE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
+                await using var held = await HeldTable.LockAsync(settings.ClusterConnectionString);
                 run = await trials.RunAsync("vacuum full", 2500,
-                    http => SubmitAsync(http, "vacuum", new { tables = new[] { "held" }, full = true, lockTimeout = "60s" }),
+                    http => SubmitAsync(http, "vacuum", HeldTable.VacuumFull),
                     async () =>
                     {
                         await Task.Delay(300, ct);
-                        await transaction.RollbackAsync(ct);
+                        await held.ReleaseAsync();
                     });
             }
             else

@@ -21,11 +21,9 @@ public sealed class SlotLossTests(PostgresFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
-        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE held (id int); INSERT INTO held SELECT generate_series(1, 1000);");
-        await using var holder = await Db.OpenAsync(worker.ClusterConnectionString);
-        var transaction = await holder.BeginTransactionAsync(ct);
-        await new NpgsqlCommand("LOCK TABLE held IN ACCESS SHARE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
-        var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "held" }, full = true, lockTimeout = "60s" } }))
+        await HeldTable.CreateAsync(worker.ClusterConnectionString);
+        await using var held = await HeldTable.LockAsync(worker.ClusterConnectionString);
+        var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = HeldTable.VacuumFull }))
             .GetProperty("id").GetGuid();
         await worker.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(30));
         using var client = worker.CreateAuthorizedClient();
@@ -51,7 +49,7 @@ public sealed class SlotLossTests(PostgresFixture fixture)
         Assert.Contains("another heavy operation holds it now", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
             "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%'"));
-        await transaction.RollbackAsync(ct);
+        await held.ReleaseAsync();
     }
 
     private static async Task TerminateSlotSessionAsync(WorkerFactory worker, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Net;
-using Npgsql;
 using StackGres.Ops.Jobs.Clusters.Local;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
@@ -33,11 +32,9 @@ public sealed class StorageOutageTests(PostgresFixture fixture)
         {
             await storage.CreateDatabaseAsync("ops", ct);
             await using var worker = await WorkerFactory.CreateAsync(fixture, ct, storageConnectionString: storage.ConnectionString("ops"));
-            await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE held (id int); INSERT INTO held SELECT generate_series(1, 1000);");
-            await using var holder = await Db.OpenAsync(worker.ClusterConnectionString);
-            var transaction = await holder.BeginTransactionAsync(ct);
-            await new NpgsqlCommand("LOCK TABLE held IN ACCESS SHARE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
-            var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "held" }, full = true, lockTimeout = "60s" } }))
+            await HeldTable.CreateAsync(worker.ClusterConnectionString);
+            await using var held = await HeldTable.LockAsync(worker.ClusterConnectionString);
+            var id = (await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = HeldTable.VacuumFull }))
                 .GetProperty("id").GetGuid();
             await worker.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(30));
 
@@ -53,7 +50,7 @@ public sealed class StorageOutageTests(PostgresFixture fixture)
             }
 
             // The vacuum ends while the database is away.
-            await transaction.RollbackAsync(ct);
+            await held.ReleaseAsync();
             await Task.Delay(TimeSpan.FromSeconds(4), ct);
             storage = await LocalPostgresInstance.StartAsync(restarted with { Port = storage.Port }, PostgresBinaries.Locate(), ct);
 

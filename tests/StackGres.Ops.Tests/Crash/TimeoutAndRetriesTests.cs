@@ -22,15 +22,13 @@ public sealed class TimeoutAndRetriesTests(PostgresFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
-        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE held (id int); INSERT INTO held SELECT generate_series(1, 1000);");
-        await using var holder = await Db.OpenAsync(worker.ClusterConnectionString);
-        var transaction = await holder.BeginTransactionAsync(ct);
-        await new NpgsqlCommand("LOCK TABLE held IN ACCESS SHARE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
+        await HeldTable.CreateAsync(worker.ClusterConnectionString);
+        await using var held = await HeldTable.LockAsync(worker.ClusterConnectionString);
 
         var id = (await worker.SubmitAsync(new
         {
             cluster = "demo", operation = "vacuum", timeout = "PT3S",
-            parameters = new { tables = new[] { "held" }, full = true, lockTimeout = "60s" },
+            parameters = HeldTable.VacuumFull,
         })).GetProperty("id").GetGuid();
         var run = await worker.WaitForRunAsync(id, TimeSpan.FromSeconds(30));
 
@@ -39,7 +37,7 @@ public sealed class TimeoutAndRetriesTests(PostgresFixture fixture)
         Assert.Equal("PT3S", run.GetProperty("timeout").GetString());
         Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
             "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%'"));
-        await transaction.RollbackAsync(ct);
+        await held.ReleaseAsync();
     }
 
     [Fact]

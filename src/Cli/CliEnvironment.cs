@@ -30,6 +30,9 @@ public sealed class CliEnvironment
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Opens a local file in the desktop's browser (<c>$BROWSER</c>, else <c>xdg-open</c>); false when none could be started.</summary>
+    public Func<string, bool> OpenInBrowser { get; init; } = BrowserOpener.Open;
+
     public static CliEnvironment FromProcess()
     {
         var terminal = !Console.IsOutputRedirected;

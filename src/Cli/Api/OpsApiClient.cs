@@ -65,6 +65,10 @@ public sealed class OpsApiClient : IDisposable
         }
     }
 
+    /// <summary>A log-report run's report: the HTML page, or the JSON document.</summary>
+    public Task<string> GetReportAsync(Guid id, bool html, CancellationToken cancellationToken) =>
+        SendForTextAsync(HttpMethod.Get, $"api/v1/runs/{id}/report", html ? "text/html" : "application/json", cancellationToken);
+
     public Task<JsonElement> GetRunJsonAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"api/v1/runs/{id}", null, cancellationToken);
 

@@ -39,10 +39,10 @@ public static class ClustersCommand
 
     private static void WriteList(TextWriter output, JsonElement clusters)
     {
-        var table = new TextTable("NAME", "HOST", "PORT", "DATABASE", "USER");
+        var table = new TextTable("NAME", "SERVERS", "DATABASE", "USER");
         foreach (var cluster in clusters.EnumerateArray())
         {
-            table.Add(Field(cluster, "name"), Field(cluster, "host"), Field(cluster, "port"), Field(cluster, "database"), Field(cluster, "username"));
+            table.Add(Field(cluster, "name"), Servers(cluster), Field(cluster, "database"), Field(cluster, "username"));
         }
 
         if (table.Count == 0)
@@ -53,6 +53,12 @@ public static class ClustersCommand
 
         table.Write(output);
     }
+
+    /// <summary>host:port, or every instance's when the cluster is configured by its instances.</summary>
+    private static string Servers(JsonElement cluster) =>
+        cluster.TryGetProperty("instances", out var instances) && instances.ValueKind == JsonValueKind.Array && instances.GetArrayLength() > 0
+            ? string.Join(", ", instances.EnumerateArray().Select(i => $"{Field(i, "host")}:{Field(i, "port")}"))
+            : $"{Field(cluster, "host")}:{Field(cluster, "port")}";
 
     private static void WriteOne(TextWriter output, JsonElement cluster, DateTimeOffset now)
     {

@@ -6,6 +6,8 @@ namespace StackGres.Ops.Cli.Output;
 /// <summary>A run in words: the summary after following it, and the details of <c>runs show</c>.</summary>
 public static class RunPrinter
 {
+    private const string LogReportOperation = "log-report";
+
     public static void Summary(TextWriter output, RunView run)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -19,10 +21,18 @@ public static class RunPrinter
 
         if (run.Result is { ValueKind: JsonValueKind.Object } result)
         {
-            WriteFields(output, result, "  ");
-            if (result.EnumerateObject().Any(p => !JsonText.IsScalar(p.Value)))
+            if (run.Operation == LogReportOperation)
             {
-                output.WriteLine($"  (all of it: sgops runs show {run.Id} --json)");
+                // The result is the whole report (tens of kilobytes): its overview, and where to see the rest.
+                ReportOverview.Write(output, run.Id, result);
+            }
+            else
+            {
+                WriteFields(output, result, "  ");
+                if (result.EnumerateObject().Any(p => !JsonText.IsScalar(p.Value)))
+                {
+                    output.WriteLine($"  (all of it: sgops runs show {run.Id} --json)");
+                }
             }
         }
 
@@ -66,7 +76,14 @@ public static class RunPrinter
         if (run.Result is { ValueKind: JsonValueKind.Object } result)
         {
             output.WriteLine("result:");
-            WriteFields(output, result, "  ");
+            if (run.Operation == LogReportOperation)
+            {
+                ReportOverview.Write(output, run.Id, result);
+            }
+            else
+            {
+                WriteFields(output, result, "  ");
+            }
         }
     }
 
@@ -74,7 +91,9 @@ public static class RunPrinter
     private static string Value(JsonProperty property) =>
         property.Name.EndsWith("Bytes", StringComparison.OrdinalIgnoreCase) && property.Value.TryGetInt64(out var bytes) && bytes >= 1024
             ? $"{bytes} ({Formats.Bytes(bytes)})"
-            : JsonText.Scalar(property.Value);
+            : property.Value.ValueKind == JsonValueKind.Object && property.Value.GetRawText().Length > 100
+                ? $"({property.Value.EnumerateObject().Count()} fields)"
+                : JsonText.Scalar(property.Value);
 
     private static void WriteFields(TextWriter output, JsonElement result, string indent)
     {

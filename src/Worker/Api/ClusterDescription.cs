@@ -3,11 +3,15 @@ using StackGres.Ops.Worker.Scheduling.Windows;
 
 namespace StackGres.Ops.Worker.Api;
 
-/// <summary>A cluster as the API shows it: where it is, where its password comes from (not the password), its windows.</summary>
+/// <summary>
+/// A cluster as the API shows it: where it is, where its password comes from (not the password), its windows.
+/// A cluster configured by its instances has no Host and Port of its own (null): its servers are in Instances.
+/// </summary>
 public sealed record ClusterDescription(
     string Name,
-    string Host,
-    int Port,
+    string? Host,
+    int? Port,
+    IReadOnlyList<InstanceAddress> Instances,
     string Database,
     string Username,
     string PasswordSource,
@@ -21,3 +25,6 @@ public sealed record ClusterDescription(
     /// <summary>Every instance with its role, lag and upstream, asked live (GET of one cluster only).</summary>
     public IReadOnlyList<InstanceView>? Topology { get; init; }
 }
+
+/// <summary>One configured server of a cluster.</summary>
+public sealed record InstanceAddress(string Name, string Host, int Port);

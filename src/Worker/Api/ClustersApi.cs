@@ -95,7 +95,11 @@ public static class ClustersApi
     }
 
     private static ClusterDescription Describe(string name, ClusterDefinition cluster, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
-        new(name, cluster.Host, cluster.Port, cluster.Database, cluster.Username,
+        new(name,
+            cluster.Instances.Count > 0 && string.IsNullOrWhiteSpace(cluster.Host) ? null : cluster.Host,
+            cluster.Instances.Count > 0 && string.IsNullOrWhiteSpace(cluster.Host) ? null : cluster.Port,
+            cluster.Instances.Select(i => new InstanceAddress(i.Name, i.Host, i.Port)).ToArray(),
+            cluster.Database, cluster.Username,
             cluster.PasswordEnv is not null ? "env" : cluster.PasswordFile is not null ? "file" : "none",
             cluster.Labels,
             windows.ForCluster(name).Select(w => w.Name).ToArray(),

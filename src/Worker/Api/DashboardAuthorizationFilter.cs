@@ -13,7 +13,7 @@ public sealed class DashboardAuthorizationFilter : IDashboardAuthorizationFilter
             return true;
         }
 
-        http.Response.Headers.WWWAuthenticate = "Basic realm=\"StackGres.Ops\", charset=\"UTF-8\"";
+        http.Response.Headers.WWWAuthenticate = OpsAuthentication.BasicChallenge;
         return false;
     }
 

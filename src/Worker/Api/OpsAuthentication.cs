@@ -9,4 +9,7 @@ public static class OpsAuthentication
     public const string ReadPolicy = "ops-read";
     public const string AdminPolicy = "ops-admin";
     public const string DashboardPath = "/hangfire";
+
+    /// <summary>The challenge a browser answers with its credential prompt (user: anything, password: the token).</summary>
+    public const string BasicChallenge = "Basic realm=\"StackGres.Ops\", charset=\"UTF-8\"";
 }

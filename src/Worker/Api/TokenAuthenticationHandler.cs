@@ -48,11 +48,12 @@ public sealed class TokenAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         if (Request.Path.StartsWithSegments(OpsAuthentication.DashboardPath))
         {
-            Response.Headers.WWWAuthenticate = "Basic realm=\"StackGres.Ops\", charset=\"UTF-8\"";
+            Response.Headers.WWWAuthenticate = OpsAuthentication.BasicChallenge;
             return;
         }
 
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // A browser (it asks for HTML: an HTML report's link) never prompts for a Bearer token; for Basic it does.
+        Response.Headers.WWWAuthenticate = WantsHtml(Request) ? OpsAuthentication.BasicChallenge : "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
@@ -60,7 +61,7 @@ public sealed class TokenAuthenticationHandler(
             {
                 Status = StatusCodes.Status401Unauthorized,
                 Title = "Unauthorized",
-                Detail = "Send the API token as 'Authorization: Bearer <token>'.",
+                Detail = "Send the API token as 'Authorization: Bearer <token>' (a browser: as the password, with any user name).",
             },
         });
     }
@@ -79,6 +80,9 @@ public sealed class TokenAuthenticationHandler(
             },
         });
     }
+
+    private static bool WantsHtml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) && a.Quality is null or > 0);
 
     private static string? PresentedToken(string header)
     {

@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
+using StackGres.Ops.Jobs.Clusters.Local;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Hosting;
 
@@ -29,10 +31,15 @@ public static class DemoCommand
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var token = Environment.GetEnvironmentVariable(ApiOptions.TokenEnvironmentVariable);
-        if (string.IsNullOrEmpty(token))
+        var chosenToken = Environment.GetEnvironmentVariable(ApiOptions.TokenEnvironmentVariable);
+        var tokenChosen = !string.IsNullOrEmpty(chosenToken);
+        var token = tokenChosen ? chosenToken! : Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        if (tokenChosen && token.Length < ApiOptions.MinimumTokenLength)
         {
-            token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            // Said before anything is installed or started, not as the worker's start-up failure minutes later.
+            await Console.Error.WriteLineAsync(
+                $"demo: ${ApiOptions.TokenEnvironmentVariable} must be at least {ApiOptions.MinimumTokenLength} characters (it has {token.Length}); unset it to let the demo make one.");
+            return 2;
         }
 
         Say($"Starting local PostgreSQL servers under {options.Root}: the worker's storage, and the cluster 'demo' (a primary and one streaming replica)...");
@@ -41,8 +48,8 @@ public static class DemoCommand
         try
         {
             environment = await DemoEnvironment.StartAsync(options.Root, stopping.Token);
-            Say($"  storage  127.0.0.1:{environment.Storage.Port}   cluster 'demo'  " +
-                string.Join("  ", environment.Replicated.ToInstances().Select(i => $"{i.Name} {i.Host}:{i.Port}")));
+            Say($"  storage         127.0.0.1:{environment.Storage.Port}");
+            Say($"  cluster 'demo'  " + string.Join("  ", environment.Replicated.ToInstances().Select(i => $"{i.Name} {i.Host}:{i.Port}")));
             Say($"Loading pgbench sample data (scale {options.Scale}) and making dead tuples...");
             await environment.PrepareSampleDataAsync(options.Scale, stopping.Token);
 
@@ -59,9 +66,23 @@ public static class DemoCommand
             finished &= await SubmitAndFollowAsync(http, "switchover", new { measureWrites = true }, stopping.Token);
             await PrintTopologyAsync(http, stopping.Token);
             Say(string.Empty);
-            Say($"Dashboard:  {options.Url}/hangfire   (user: anything, password: the API token)");
-            Say($"API token:  {token}");
-            Say($"Try:        curl -H 'Authorization: Bearer {token}' {options.Url}/api/v1/runs");
+            await PrintNextWindowAsync(http, stopping.Token);
+            Say(string.Empty);
+            Say($"Dashboard:  {options.Url}/hangfire");
+            Say("            (user: anything, password: the API token)");
+            Say(tokenChosen ? $"API token:  the one in ${ApiOptions.TokenEnvironmentVariable}" : $"API token:  {token}");
+            var shownToken = tokenChosen ? $"${ApiOptions.TokenEnvironmentVariable}" : token;
+            Say($"Try:        curl -H \"Authorization: Bearer {shownToken}\" \\");
+            Say($"              {options.Url}/api/v1/runs");
+            Say($"Files:      {options.Root} (removed at the end)");
+            var logs = environment.Replicated.ToInstances().Select(i => Path.Combine(i.Local!.DataDirectory, LocalPostgresInstance.LogFileName)).ToArray();
+            for (var i = 0; i < logs.Length; i++)
+            {
+                Say((i == 0 ? "Logs:       " : "            ") + logs[i]);
+            }
+
+            Say("            a report of them: sgops run log-report -c demo -p files=<a log>");
+            Say("            then: sgops runs report ID --open");
             Say("Press Ctrl-C to stop the worker and the PostgreSQL servers.");
             await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return finished ? 0 : 1;
@@ -99,6 +120,9 @@ public static class DemoCommand
         }
     }
 
+    private const string WindowName = "demo-maintenance";
+    private const string WindowKey = "Ops:Windows:" + WindowName;
+
     private static WebApplication BuildWorker(DemoEnvironment environment, string token, string url)
     {
         Environment.SetEnvironmentVariable(DemoEnvironment.PasswordVariable, environment.Cluster.Password);
@@ -112,7 +136,16 @@ public static class DemoCommand
             ["Ops:Clusters:demo:PasswordEnv"] = DemoEnvironment.PasswordVariable,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             [WebHostDefaults.ServerUrlsKey] = url,
+            // A window, so that the dashboard lists a recurring job with its next execution and "Trigger now" can be tried.
+            [$"{WindowKey}:Cron"] = "*/10 * * * *",
+            [$"{WindowKey}:Duration"] = "00:05:00",
+            [$"{WindowKey}:Clusters:0"] = "demo",
+            [$"{WindowKey}:Operations:0:Operation"] = "vacuum",
+            [$"{WindowKey}:Operations:0:Parameters:target"] = "needed",
+            [$"{WindowKey}:Operations:1:Operation"] = "health-check",
         });
+        // The demo's keys live as long as it does: none are written to disk (nor warned about).
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         var instances = environment.Replicated.ToInstances();
         for (var i = 0; i < instances.Count; i++)
         {
@@ -132,7 +165,8 @@ public static class DemoCommand
 
     private static async Task<bool> SubmitAndFollowAsync(HttpClient http, string operation, object parameters, CancellationToken cancellationToken)
     {
-        Say($"POST /api/v1/runs {{\"cluster\":\"demo\",\"operation\":\"{operation}\",\"parameters\":{JsonSerializer.Serialize(parameters)}}}");
+        Say($"POST /api/v1/runs {{\"cluster\":\"demo\",\"operation\":\"{operation}\",");
+        Say($"                   \"parameters\":{JsonSerializer.Serialize(parameters)}}}");
         using var response = await http.PostAsJsonAsync("/api/v1/runs", new { cluster = "demo", operation, parameters }, cancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -149,12 +183,12 @@ public static class DemoCommand
             var status = run.GetProperty("status").GetString();
             if (run.TryGetProperty("progress", out var progress) && status == "running")
             {
-                Console.Write($"\r  running {progress.GetProperty("percent").GetDouble(),5:F1}%  {Text(progress, "relation"),-48}");
+                Console.Write($"\r  running {progress.GetProperty("percent").GetDouble(),5:F1}%  {Fit(Text(progress, "relation"), 48),-48}");
             }
 
             if (status is "succeeded" or "failed" or "cancelled" or "skipped")
             {
-                Console.Write("\r" + new string(' ', 100) + "\r");
+                Console.Write("\r" + new string(' ', DemoConsole.Width - 1) + "\r");
                 DemoReport.PrintRun(run);
                 return status == "succeeded";
             }
@@ -175,6 +209,24 @@ public static class DemoCommand
         }
     }
 
+    private static string Fit(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    private static async Task PrintNextWindowAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var cluster = await http.GetFromJsonAsync<JsonElement>("/api/v1/clusters/demo", cancellationToken);
+        var next = cluster.GetProperty("nextWindows").EnumerateArray().FirstOrDefault();
+        if (next.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var opens = next.GetProperty("opensAt").GetDateTimeOffset().ToLocalTime();
+        var closes = next.GetProperty("closesAt").GetDateTimeOffset().ToLocalTime();
+        Say($"Window '{WindowName}': every 10 minutes for 5 minutes; a vacuum of the");
+        Say($"  tables that need it, then a health-check. Next: {opens:HH:mm:ss} to {closes:HH:mm:ss} (local).");
+        Say("  Try it now: dashboard > Recurring jobs > Trigger now; its runs: sgops runs");
+    }
+
     private static double Number(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
 
@@ -187,18 +239,18 @@ public static class DemoCommand
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         Say(string.Empty);
         Say("In PostgreSQL (pg_stat_user_tables):");
-        Say($"  {"table",-20} {"n_dead_tup",10}  {"last_vacuum",-33} last_analyze");
+        Say($"  {"table",-20} {"n_dead_tup",10}  {"last_vacuum (UTC)",-20} last_analyze (UTC)");
         while (await reader.ReadAsync(cancellationToken))
         {
-            Say($"  {reader.GetString(0),-20} {reader.GetInt64(1),10}  {Time(reader, 2),-33} {Time(reader, 3)}");
+            Say($"  {reader.GetString(0),-20} {reader.GetInt64(1),10}  {Time(reader, 2),-20} {Time(reader, 3)}");
         }
     }
 
     private static string Time(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? "-" : reader.GetFieldValue<DateTimeOffset>(ordinal).ToString("u", CultureInfo.InvariantCulture);
+        reader.IsDBNull(ordinal) ? "-" : reader.GetFieldValue<DateTimeOffset>(ordinal).UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) ? value.GetString() ?? string.Empty : string.Empty;
 
-    private static void Say(string line) => Console.WriteLine(line);
+    private static void Say(string line) => DemoConsole.Say(line);
 }

@@ -8,10 +8,10 @@ public static class DemoReport
     public static void PrintRun(JsonElement run)
     {
         var status = run.GetProperty("status").GetString();
-        Console.WriteLine($"  run {run.GetProperty("id").GetString()} {status} in {Number(run, "durationMs"):F0} ms");
+        DemoConsole.Say($"  run {run.GetProperty("id").GetString()} {status} in {Number(run, "durationMs"):F0} ms");
         if (run.TryGetProperty("reason", out var reason))
         {
-            Console.WriteLine($"  reason: {reason.GetString()}");
+            DemoConsole.Say($"  reason: {reason.GetString()}");
         }
 
         if (!run.TryGetProperty("result", out var result))
@@ -25,13 +25,13 @@ public static class DemoReport
             return;
         }
 
-        Console.WriteLine($"  {Number(result, "tablesVacuumed"):F0} tables vacuumed, {Number(result, "deadTuplesBefore"):F0} dead tuples before; " +
-                          "user tables:");
-        Console.WriteLine($"  {"table",-28} {"dead before",12} {"size",10} {"ms",8}");
+        DemoConsole.Say($"  {Number(result, "tablesVacuumed"):F0} tables vacuumed, {Number(result, "deadTuplesBefore"):F0} dead tuples before; " +
+                        "user tables:");
+        DemoConsole.Say($"  {"table",-28} {"dead before",12} {"size",10} {"ms",8}");
         foreach (var table in result.GetProperty("tables").EnumerateArray()
                      .Where(t => t.GetProperty("schema").GetString() != "pg_catalog" && t.GetProperty("schema").GetString() != "information_schema"))
         {
-            Console.WriteLine(
+            DemoConsole.Say(
                 $"  {table.GetProperty("schema").GetString() + "." + table.GetProperty("table").GetString(),-28} " +
                 $"{Number(table, "deadTuplesBefore"),12:F0} {Number(table, "sizeAfterBytes") / 1024 / 1024,8:F1}MB {Number(table, "durationMs"),8:F1}");
         }
@@ -39,16 +39,16 @@ public static class DemoReport
 
     private static void PrintRoll(JsonElement result, JsonElement steps)
     {
-        Console.WriteLine($"  primary {result.GetProperty("primaryBefore").GetString()} → {Text(result, "primaryAfter")}");
+        DemoConsole.Say($"  primary {result.GetProperty("primaryBefore").GetString()} → {Text(result, "primaryAfter")}");
         foreach (var step in steps.EnumerateArray())
         {
-            Console.WriteLine($"  {step.GetProperty("instance").GetString(),-5} {step.GetProperty("action").GetString(),-10} {step.GetProperty("outcome").GetString(),-8} {Text(step, "detail")}");
+            DemoConsole.Say($"  {step.GetProperty("instance").GetString(),-5} {step.GetProperty("action").GetString(),-10} {step.GetProperty("outcome").GetString(),-8} {Text(step, "detail")}");
         }
 
         if (result.TryGetProperty("writes", out var writes) && writes.ValueKind == JsonValueKind.Object)
         {
-            Console.WriteLine($"  a client writing all along: {Number(writes, "committed"):F0} commits, {Number(writes, "lost"):F0} lost, " +
-                              $"longest time without a write {Number(writes, "longestGapSeconds"):F3} s");
+            DemoConsole.Say($"  a client writing throughout: {Number(writes, "committed"):F0} commits, {Number(writes, "lost"):F0} lost, " +
+                            $"longest gap {Number(writes, "longestGapSeconds"):F3} s");
         }
     }
 

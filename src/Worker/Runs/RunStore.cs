@@ -238,7 +238,8 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 
         return UpdateAsync(
             $"""
-             UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5, lease_expires_at = NULL
+             UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5, lease_expires_at = NULL,
+                 progress = CASE WHEN $2 = 'succeeded' THEN NULL ELSE progress END
              WHERE id = $1 AND status IN {ActiveStatuses} AND ($6::integer IS NULL OR attempt = $6)
              """,
             id, cancellationToken,

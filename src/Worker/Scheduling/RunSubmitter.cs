@@ -39,7 +39,7 @@ public sealed class RunSubmitter(
                 await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "info", note, cancellationToken);
             }
 
-            var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None));
+            var jobId = jobs.Enqueue<RunOperationJob>(job => job.ExecuteAsync(run.Id, run.Operation, run.Cluster, CancellationToken.None));
             await store.SetJobIdAsync(run.Id, jobId, cancellationToken);
             Log.RunQueued(logger, run.Id, run.Operation, run.Cluster, run.Trigger);
             return new SubmissionResult(run with { JobId = jobId }, []);

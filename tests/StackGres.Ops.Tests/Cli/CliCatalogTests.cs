@@ -31,7 +31,7 @@ public sealed class CliCatalogTests(CliWorkerFixture worker) : IClassFixture<Cli
         var unknown = await cli.RunAsync("clusters", "nowhere");
 
         Assert.Equal(0, list.ExitCode);
-        Assert.Matches(@"NAME\s+HOST\s+PORT\s+DATABASE\s+USER\n" + CliWorkerFixture.Cluster + @"\s+127\.0\.0\.1\s+\d+\s+" + worker.Worker.ClusterDatabase + @"\s+\w+\n", list.Out);
+        Assert.Matches(@"NAME\s+SERVERS\s+DATABASE\s+USER\n" + CliWorkerFixture.Cluster + @"\s+127\.0\.0\.1:\d+\s+" + worker.Worker.ClusterDatabase + @"\s+\w+\n", list.Out);
         Assert.Equal(0, one.ExitCode);
         Assert.Matches(@"passwordSource\s+env", one.Out);
         Assert.Matches(@"Topology:\nINSTANCE\s+ROLE\s+ADDRESS\s+STREAMING\s+LAG BYTES\s+TIMELINE\s+NOTE\n" + CliWorkerFixture.Cluster + @"\s+primary\s+127\.0\.0\.1:\d+\s+-\s+-\s+1\s*\n", one.Out);

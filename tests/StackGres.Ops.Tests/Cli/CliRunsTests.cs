@@ -100,6 +100,43 @@ public sealed class CliRunsTests(CliWorkerFixture worker) : IClassFixture<CliWor
     }
 
     [Fact]
+    public async Task LogReport_SummarizesTheReport_AndRunsReportWritesOrOpensThePage()
+    {
+        using var logs = new LogReport.TempLogDirectory();
+        var log = logs.Write("postgresql.log", LogReport.SampleLog.Create(hours: 1));
+        var opened = new List<string>();
+        var browsing = new CliDriver(worker) { OpenInBrowser = path => { opened.Add(path); return true; } };
+
+        var run = await cli.RunAsync("run", "log-report", "-c", CliWorkerFixture.Cluster, "-p", $"files={log}", "-p", $"prefix={LogReport.SampleLog.Prefix}");
+        var id = CliRunTests.RunId(run.Out);
+        var overview = await cli.RunAsync("runs", "report", id);
+        var page = Path.Combine(logs.Path, "report.html");
+        var written = await cli.RunAsync("runs", "report", id, "--html", page);
+        var open = await browsing.RunAsync("runs", "report", id, "--open");
+        var both = await cli.RunAsync("runs", "report", id, "--open", "--json");
+
+        // The summary is the overview and where the rest is, not the report's tens of kilobytes of JSON.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Out.Length < 3000, $"{run.Out.Length} characters of summary:\n{run.Out}");
+        Assert.DoesNotContain("{\"", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\n\s+queries\s+[\d,]+\n", run.Out);
+        Assert.Contains($"sgops runs report {id} --open", run.Out, StringComparison.Ordinal);
+        Assert.Equal(0, overview.ExitCode);
+        Assert.Matches(@"\n\s+queries\s+[\d,]+\n", overview.Out);
+        Assert.Equal(0, written.ExitCode);
+        var html = await File.ReadAllTextAsync(page, TestContext.Current.CancellationToken);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Equal(0, open.ExitCode);
+        var shown = Assert.Single(opened);
+        Assert.Equal(html, await File.ReadAllTextAsync(shown, TestContext.Current.CancellationToken));
+        Assert.Contains($"Opened {shown}", open.Out, StringComparison.Ordinal);
+        File.Delete(shown);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("Choose one of --html, --open and --json.", both.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunsShow_ExitsTwo_ForAnUnknownRun()
     {
         var id = Guid.NewGuid();

@@ -111,20 +111,38 @@ public sealed class CrashTrials(
         return WorkerProcess.StartAsync(settings, extra);
     }
 
-    /// <summary>No runner process of the run left, and no backend of the run on the cluster.</summary>
+    /// <summary>
+    /// No runner process of the run left, and no backend of the run on the cluster. Each gets a few
+    /// seconds: the runner's wrapper and its backends end just after the result they gave is recorded.
+    /// </summary>
     private async Task AssertNothingLeftAsync(Guid runId)
     {
-        var left = Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.GetFileName(d))
-            .Where(name => name.All(char.IsAsciiDigit))
-            .Select(pid => (pid, command: ReadCommandLine(pid)))
-            .Where(p => p.command.Contains(runDirectory, StringComparison.Ordinal) && p.command.Contains(runId.ToString("D"), StringComparison.Ordinal))
-            .ToArray();
-        Assert.True(left.Length == 0, $"runner processes left behind: {string.Join("; ", left.Select(p => $"{p.pid} {p.command}"))}");
-        Assert.False(Directory.Exists(Path.Combine(runDirectory, runId.ToString("D"))), "the run's runner directory was kept after its outcome was recorded");
+        await Db.WaitUntilAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(runDirectory, runId.ToString("D")))),
+            TimeSpan.FromSeconds(10), "the run's runner directory removed after its outcome was recorded");
+        var left = RunnerProcesses(runId);
+        for (var wait = 0; wait < 50 && left.Length > 0; wait++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            left = RunnerProcesses(runId);
+        }
+
+        Assert.True(left.Length == 0, $"runner processes left behind: {string.Join("; ", left)}");
         var backends = await backendsNamed(ApplicationNames.ForRun(runId));
+        for (var wait = 0; wait < 50 && backends > 0; wait++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            backends = await backendsNamed(ApplicationNames.ForRun(runId));
+        }
+
         Assert.True(backends == 0, $"{backends} backends of run {runId} left on the cluster");
     }
+
+    private string[] RunnerProcesses(Guid runId) => Directory.EnumerateDirectories("/proc")
+        .Select(d => Path.GetFileName(d))
+        .Where(name => name.All(char.IsAsciiDigit))
+        .Select(pid => $"{pid} {ReadCommandLine(pid)}")
+        .Where(command => command.Contains(runDirectory, StringComparison.Ordinal) && command.Contains(runId.ToString("D"), StringComparison.Ordinal))
+        .ToArray();
 
     internal static string ReadCommandLine(string pid)
     {

@@ -39,7 +39,9 @@ public sealed class OrphanedRunnerTests(PostgresFixture fixture)
             var switchoverRun = await worker.WaitForRunAsync(switchover, TimeSpan.FromSeconds(60));
             Assert.Equal("failed", switchoverRun.GetProperty("status").GetString());
             Assert.Contains("A switchover is not started twice", switchoverRun.GetProperty("reason").GetString(), StringComparison.Ordinal);
-            Assert.False(Directory.Exists(Path.Combine(runDirectory, switchover.ToString("D"))));
+            // The runner directory goes once the outcome is recorded, right after it.
+            await Db.WaitUntilAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(runDirectory, switchover.ToString("D")))),
+                TimeSpan.FromSeconds(10), "the switchover's runner directory removed");
         }
         finally
         {

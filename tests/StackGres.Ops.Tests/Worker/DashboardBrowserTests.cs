@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
+using StackGres.Ops.Tests.LogReport;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
 using Xunit;
@@ -11,7 +12,9 @@ namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>
 /// The Hangfire dashboard as a person uses it, in Debian's real headless Chromium driven by
-/// Playwright: log in, see the window's recurring job, press "Trigger now", see the run succeed.
+/// Playwright: log in, see the window's recurring job, press "Trigger now", see the run succeed, see
+/// an API run listed by its operation and cluster; and a log report's URL, which asks the browser for
+/// credentials and then shows the page.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class DashboardBrowserTests(PostgresFixture fixture)
@@ -74,10 +77,35 @@ public sealed class DashboardBrowserTests(PostgresFixture fixture)
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
         Assert.Equal("dashboard", run.GetProperty("trigger").GetString());
 
+        // A run from the API is listed by what it does and where, not only by its id.
+        using var logs = new TempLogDirectory();
+        var log = logs.Write("postgresql.log", SampleLog.Create(hours: 1));
+        var report = await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation = "log-report", parameters = new { files = new[] { log }, prefix = SampleLog.Prefix } });
+        var reportId = report.GetProperty("id").GetGuid();
+        var reportRun = await worker.WaitForRunAsync(reportId, TimeSpan.FromSeconds(60));
+        Assert.True(reportRun.GetProperty("status").GetString() == "succeeded", reportRun.ToString());
+
         await dashboard.GotoAsync($"{baseUrl}/hangfire/jobs/succeeded");
         var succeeded = dashboard.Locator("td", new PageLocatorOptions { HasText = "window nightly on demo" });
         await succeeded.First.WaitForAsync();
+        await dashboard.Locator("td", new PageLocatorOptions { HasText = $"log-report on demo (run {reportId})" }).First.WaitForAsync();
         await dashboard.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard-succeeded.png"), FullPage = true });
+
+        // The report's URL in a browser: asked for credentials (HTTP Basic, as the dashboard), then the page with its charts.
+        var reportUrl = $"{baseUrl}/api/v1/runs/{reportId}/report";
+        await using (var anonymous = await browser.NewContextAsync())
+        {
+            var page = await anonymous.NewPageAsync();
+            var denied = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync(reportUrl));
+            Assert.Contains("ERR_INVALID_AUTH_CREDENTIALS", denied.Message);
+        }
+
+        var reportPage = await context.NewPageAsync();
+        var opened = await reportPage.GotoAsync(reportUrl);
+        Assert.Equal(200, opened!.Status);
+        Assert.StartsWith("text/html", opened.Headers["content-type"], StringComparison.Ordinal);
+        Assert.True(await reportPage.Locator("svg").CountAsync() > 0, "the report page has no chart");
+        await reportPage.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("report.png"), FullPage = true });
     }
 
     private static async Task WaitForRecurringJobAsync(WorkerFactory worker, string id)

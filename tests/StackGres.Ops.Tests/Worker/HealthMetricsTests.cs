@@ -51,6 +51,8 @@ public sealed class HealthMetricsTests(PostgresFixture fixture)
         });
         var run = await worker.WaitForRunAsync(accepted.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(60));
         Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        // A run that succeeded shows no progress left at a step of the way.
+        Assert.True(!run.TryGetProperty("progress", out var progress) || progress.ValueKind == System.Text.Json.JsonValueKind.Null, run.ToString());
     }
 
     private static async Task<string> MetricsAsync(WorkerFactory worker, CancellationToken ct)

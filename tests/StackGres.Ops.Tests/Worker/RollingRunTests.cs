@@ -80,6 +80,11 @@ public sealed class RollingRunTests(PostgresFixture fixture)
         var topology = before.GetProperty("topology").EnumerateArray().ToArray();
         Assert.Equal(["pg0", "pg1", "pg2"], topology.Select(t => t.GetProperty("name").GetString()));
         Assert.All(topology.Skip(1), t => Assert.True(t.GetProperty("streaming").GetBoolean(), t.ToString()));
+        // Configured by its instances: no host and port of its own, every server listed.
+        Assert.False(before.TryGetProperty("host", out _), before.ToString());
+        Assert.False(before.TryGetProperty("port", out _), before.ToString());
+        Assert.Equal(cluster.Instances.Select(i => $"{i.Name} {i.Host}:{i.Port}"),
+            before.GetProperty("instances").EnumerateArray().Select(i => $"{i.GetProperty("name").GetString()} {i.GetProperty("host").GetString()}:{i.GetProperty("port").GetInt32()}"));
 
         var accepted = await worker.SubmitAsync(new { cluster = Cluster, operation = "rolling-restart", parameters = new { measureWrites = true } });
         var run = await worker.WaitForRunAsync(accepted.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(180));
@@ -94,6 +99,9 @@ public sealed class RollingRunTests(PostgresFixture fixture)
         var pg0 = after.GetProperty("topology").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "pg0");
         Assert.Equal("replica", pg0.GetProperty("role").GetString());
         Assert.True(pg0.GetProperty("streaming").GetBoolean(), pg0.ToString());
+        // Every replica streams on the new primary's timeline (not the one of its last restartpoint).
+        var timelines = after.GetProperty("topology").EnumerateArray().Select(t => t.GetProperty("timeline").GetInt32()).Distinct().ToArray();
+        Assert.True(timelines.Length == 1 && timelines[0] > before.GetProperty("topology")[0].GetProperty("timeline").GetInt32(), after.ToString());
 
         // The next run needs no change to the inventory: it finds the new primary.
         var vacuum = await worker.SubmitAsync(new { cluster = Cluster, operation = "vacuum", parameters = new { } });

@@ -20,7 +20,7 @@ public sealed partial class LocalPostgresInstance : IAsyncDisposable
     private const string SettingsFileName = "stackgres-ops.conf";
     private const string IncludeLine = "include_if_exists = '" + SettingsFileName + "'";
     private const string HbaMarker = "# stackgres-ops: host connections to local addresses";
-    private const string LogFileName = "server.log";
+    public const string LogFileName = "server.log";
     private const int MaxUnixSocketPathLength = 107;
     private const int LogTailLines = 30;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);

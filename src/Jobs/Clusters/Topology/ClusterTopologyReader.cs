@@ -10,7 +10,7 @@ public sealed class ClusterTopologyReader
         SELECT pg_catalog.pg_is_in_recovery(),
                (CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_lsn() END)::text,
                pg_catalog.pg_last_wal_receive_lsn()::text,
-               (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()),
+               coalesce(r.received_tli, (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint())),
                pg_catalog.current_setting('cluster_name'),
                pg_catalog.current_setting('server_version_num')::int,
                r.status, r.sender_host, r.sender_port

@@ -16,7 +16,7 @@ public sealed record InstanceStatus
     /// <summary>A replica's last received WAL position.</summary>
     public Lsn? ReceiveLsn { get; init; }
 
-    /// <summary>The timeline of the instance's latest checkpoint (a replica's: of its latest restartpoint).</summary>
+    /// <summary>A streaming replica's: the timeline it receives; otherwise that of the instance's latest checkpoint (a replica's: of its latest restartpoint).</summary>
     public int? Timeline { get; init; }
 
     /// <summary>The server's cluster_name (a replica's walreceiver reports it as its application_name).</summary>

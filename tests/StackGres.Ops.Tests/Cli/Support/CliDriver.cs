@@ -14,6 +14,9 @@ public sealed class CliDriver(CliWorkerFixture worker)
     /// <summary>A CLI that follows a run longer than this has hung: it is interrupted (exit 130) and the test fails.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    /// <summary>What <c>--open</c> starts instead of a browser; by default nothing is opened.</summary>
+    public Func<string, bool> OpenInBrowser { get; init; } = _ => false;
+
     public Task<CliResult> RunAsync(params string[] args) => RunWithAsync(new Dictionary<string, string?> { ["OPS_API_TOKEN"] = worker.Token }, args);
 
     public Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string?> variables, params string[] args) =>
@@ -33,6 +36,7 @@ public sealed class CliDriver(CliWorkerFixture worker)
             Handler = handler,
             PollInterval = TimeSpan.FromMilliseconds(100),
             HandleTerminationSignals = false,
+            OpenInBrowser = OpenInBrowser,
         };
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, TestContext.Current.CancellationToken);
         patience.CancelAfter(Patience);

@@ -13,7 +13,7 @@ namespace StackGres.Ops.Jobs.Operations.Maintenance;
 /// </summary>
 public static class TableStatsReader
 {
-    private const string Query =
+    private static readonly string Query =
         $$"""
         WITH {{LockedRelations.Cte}},
         columns AS (
@@ -30,8 +30,7 @@ public static class TableStatsReader
                CASE WHEN lk.relation IS NULL THEN pg_catalog.pg_relation_size(c.oid)
                     ELSE c.relpages::int8 * pg_catalog.current_setting('block_size')::int END,
                CASE WHEN $3 AND lk.relation IS NULL THEN pg_catalog.pg_total_relation_size(c.oid) END,
-               CASE WHEN s.n_live_tup + s.n_dead_tup > 0 OR c.reltuples < 0 THEN s.n_live_tup::float8
-                    ELSE c.reltuples::float8 END,
+               {{LiveTuples.Sql("s", "c.reltuples")}},
                coalesce(s.n_dead_tup, 0),
                greatest(pg_catalog.age(c.relfrozenxid), coalesce(pg_catalog.age(t.relfrozenxid), 0))::int8,
                coalesce((SELECT o.option_value::int FROM pg_catalog.pg_options_to_table(c.reloptions) o

@@ -10,7 +10,7 @@ namespace StackGres.Ops.Jobs.Operations.Reindex;
 /// </summary>
 public static class IndexStatsReader
 {
-    private const string Query =
+    private static readonly string Query =
         $$"""
         WITH {{Maintenance.LockedRelations.Cte}},
         idx AS (
@@ -44,8 +44,8 @@ public static class IndexStatsReader
                CASE WHEN x.indexrelid IN (SELECT relation FROM locked) THEN x.relpages::int8 * pg_catalog.current_setting('block_size')::int
                     ELSE pg_catalog.pg_relation_size(x.indexrelid) END,
                CASE WHEN x.partial THEN nullif(greatest(x.index_tuples, -1), -1)::float8
-                    WHEN st.n_live_tup + st.n_dead_tup > 0 THEN st.n_live_tup::float8
-                    ELSE nullif(greatest(x.table_tuples, -1), -1)::float8 END,
+                    WHEN x.table_tuples < 0 AND coalesce(st.n_live_tup + st.n_dead_tup, 0) = 0 THEN NULL
+                    ELSE {{Maintenance.LiveTuples.Sql("st", "x.table_tuples")}} END,
                CASE WHEN c.known = c.columns THEN c.width END,
                coalesce(c.has_nulls, false),
                coalesce((SELECT o.option_value::int FROM pg_catalog.pg_options_to_table(x.reloptions) o

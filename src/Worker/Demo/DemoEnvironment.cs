@@ -15,18 +15,6 @@ public sealed class DemoEnvironment : IAsyncDisposable
     public const string StorageDatabase = "stackgres_ops";
     public const string PasswordVariable = "OPS_DEMO_CLUSTER_PASSWORD";
 
-    /// <summary>What a log report has something to say about: every statement with its duration, sessions, checkpoints, autovacuum.</summary>
-    private static readonly Dictionary<string, string> LoggedForReports = new()
-    {
-        ["log_min_duration_statement"] = "0",
-        ["log_connections"] = "on",
-        ["log_disconnections"] = "on",
-        ["log_checkpoints"] = "on",
-        ["log_lock_waits"] = "on",
-        ["log_temp_files"] = "0",
-        ["log_autovacuum_min_duration"] = "0",
-    };
-
     private DemoEnvironment(string root, LocalPostgresInstance storage, LocalCluster cluster)
     {
         Root = root;
@@ -55,7 +43,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             var clusterRoot = Path.Combine(root, "cluster");
             await LocalClusterProvisioner.RemoveLeftoverAsync(clusterRoot, binaries, cancellationToken);
             var cluster = await LocalClusterProvisioner.StartAsync(
-                new LocalClusterOptions { RootDirectory = clusterRoot, Replicas = 1, Password = password, Settings = LoggedForReports }, binaries, cancellationToken);
+                new LocalClusterOptions { RootDirectory = clusterRoot, Replicas = 1, Password = password, Settings = ReportLogging.Settings }, binaries, cancellationToken);
             return new DemoEnvironment(root, storage, cluster);
         }
         catch

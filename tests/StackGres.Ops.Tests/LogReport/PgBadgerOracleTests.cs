@@ -120,19 +120,12 @@ public sealed class PgBadgerOracleTests
         {
             DataDirectory = Path.Combine(root, "data"),
             Password = PostgresFixture.NewPassword(),
-            Settings = new Dictionary<string, string>
+            Settings = new Dictionary<string, string>(ReportLogging.Settings)
             {
                 ["logging_collector"] = "on",
                 ["log_destination"] = "stderr,csvlog,jsonlog",
                 ["log_directory"] = "log",
                 ["log_line_prefix"] = prefix,
-                ["log_min_duration_statement"] = "0",
-                ["log_connections"] = "on",
-                ["log_disconnections"] = "on",
-                ["log_checkpoints"] = "on",
-                ["log_lock_waits"] = "on",
-                ["log_temp_files"] = "0",
-                ["log_autovacuum_min_duration"] = "0",
                 ["autovacuum_naptime"] = "1",
                 ["deadlock_timeout"] = "50ms",
                 ["log_rotation_size"] = "2MB",

@@ -29,11 +29,13 @@ RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
  && dotnet restore src/Jobs/StackGres.Ops.Jobs.csproj -r linux-x64 -p:PublishAot=true
 COPY src/Jobs/ src/Jobs/
 COPY src/Worker/ src/Worker/
+# Publishing restores again (nothing to do when the cache mount holds the packages): the restore layer above
+# can come from the layer cache while the cache mount, kept apart from it, was emptied.
 RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
-    dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 -p:PublishAot=true --no-restore -o /out/jobs \
+    dotnet publish src/Jobs/StackGres.Ops.Jobs.csproj -c Release -r linux-x64 -p:PublishAot=true -o /out/jobs \
  && rm -f /out/jobs/*.dbg /out/jobs/*.pdb
 RUN --mount=type=cache,id=sgops-nuget,target=/root/.nuget/packages \
-    dotnet publish src/Worker/StackGres.Ops.Worker.csproj -c Release --no-restore -o /out/worker \
+    dotnet publish src/Worker/StackGres.Ops.Worker.csproj -c Release -o /out/worker \
  && rm -f /out/worker/*.pdb
 
 # The worker: the ASP.NET Core runtime (with time zones, for the windows' cron schedules) and the worker.

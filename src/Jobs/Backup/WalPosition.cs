@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NpgsqlTypes;
 
 namespace StackGres.Ops.Jobs.Backup;
 
@@ -12,20 +13,16 @@ public static partial class WalPosition
     public static bool TryParseLsn(string? text, out ulong lsn)
     {
         lsn = 0;
-        var match = text is null ? null : LsnPattern().Match(text);
-        if (match is null || !match.Success)
+        if (text is null || !NpgsqlLogSequenceNumber.TryParse(text, out var parsed))
         {
             return false;
         }
 
-        var high = ulong.Parse(match.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var low = ulong.Parse(match.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        lsn = (high << 32) | low;
+        lsn = (ulong)parsed;
         return true;
     }
 
-    public static string FormatLsn(ulong lsn) =>
-        string.Create(CultureInfo.InvariantCulture, $"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}");
+    public static string FormatLsn(ulong lsn) => new NpgsqlLogSequenceNumber(lsn).ToString();
 
     /// <summary>The LSN just past the end of a segment (e.g. <c>000000010000000000000004</c> → 0/5000000).</summary>
     public static ulong? SegmentEnd(string? segment, long segmentSize = DefaultSegmentSize)
@@ -40,9 +37,6 @@ public static partial class WalPosition
         var segmentsPerLog = 0x1_0000_0000UL / (ulong)segmentSize;
         return (log * segmentsPerLog + seg + 1) * (ulong)segmentSize;
     }
-
-    [GeneratedRegex("^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")]
-    private static partial Regex LsnPattern();
 
     [GeneratedRegex("^[0-9A-F]{24}$")]
     private static partial Regex SegmentPattern();

@@ -1,8 +1,8 @@
-using System.Globalization;
+using NpgsqlTypes;
 
 namespace StackGres.Ops.Jobs.Clusters.Topology;
 
-/// <summary>A WAL position (pg_lsn), parsed from its text form "16/B374D848".</summary>
+/// <summary>A WAL position (pg_lsn), parsed from its text form "16/B374D848" by Npgsql.</summary>
 public readonly record struct Lsn(ulong Value) : IComparable<Lsn>
 {
     public static Lsn? ParseOrNull(string? text)
@@ -12,15 +12,12 @@ public readonly record struct Lsn(ulong Value) : IComparable<Lsn>
             return null;
         }
 
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 ||
-            !uint.TryParse(text.AsSpan(0, slash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high) ||
-            !uint.TryParse(text.AsSpan(slash + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
+        if (!NpgsqlLogSequenceNumber.TryParse(text, out var lsn))
         {
             throw new FormatException($"'{text}' is not a WAL position.");
         }
 
-        return new Lsn(((ulong)high << 32) | low);
+        return new Lsn((ulong)lsn);
     }
 
     /// <summary>Bytes from <paramref name="other"/> up to this position (0 when this one is behind).</summary>
@@ -36,6 +33,5 @@ public readonly record struct Lsn(ulong Value) : IComparable<Lsn>
 
     public static bool operator >=(Lsn left, Lsn right) => left.Value >= right.Value;
 
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{(uint)(Value >> 32):X}/{(uint)Value:X}");
+    public override string ToString() => new NpgsqlLogSequenceNumber(Value).ToString();
 }

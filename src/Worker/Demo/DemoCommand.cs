@@ -144,8 +144,6 @@ public static class DemoCommand
             [$"{WindowKey}:Operations:0:Parameters:target"] = "needed",
             [$"{WindowKey}:Operations:1:Operation"] = "health-check",
         });
-        // The demo's keys live as long as it does: none are written to disk (nor warned about).
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         var instances = environment.Replicated.ToInstances();
         for (var i = 0; i < instances.Count; i++)
         {
@@ -158,9 +156,26 @@ public static class DemoCommand
         }
 
         builder.AddOpsWorker();
+        KeepDataProtectionKeysInMemory(builder.Services);
         var app = builder.Build();
         app.MapOpsWorker();
         return app;
+    }
+
+    /// <summary>
+    /// The demo's keys live as long as it does: none is written under the user's home, nor warned
+    /// about. The ephemeral provider serves every protector; the start-up service that would
+    /// otherwise create (and persist) a key ring nobody reads is left out.
+    /// </summary>
+    private static void KeepDataProtectionKeysInMemory(IServiceCollection services)
+    {
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        var keyRingLoader = services.FirstOrDefault(descriptor => descriptor.ServiceType == typeof(IHostedService) &&
+            descriptor.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (keyRingLoader is not null)
+        {
+            services.Remove(keyRingLoader);
+        }
     }
 
     private static async Task<bool> SubmitAndFollowAsync(HttpClient http, string operation, object parameters, CancellationToken cancellationToken)

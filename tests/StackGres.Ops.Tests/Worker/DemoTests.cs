@@ -35,7 +35,9 @@ public sealed class DemoTests
     {
         var ct = TestContext.Current.CancellationToken;
         var directory = DemoDirectory();
-        using var demo = Start(directory, FreePort(), token: null);
+        // A home of its own, as on a fresh machine: no key ring there yet (creating one is what warns).
+        var home = Directory.CreateTempSubdirectory("sgops-demo-home-").FullName;
+        using var demo = Start(directory, FreePort(), token: null, home);
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (!demo.Text.Contains("Press Ctrl-C", StringComparison.Ordinal))
         {
@@ -72,18 +74,25 @@ public sealed class DemoTests
         Assert.Equal(0, demo.Process.ExitCode);
         Assert.Contains("Stopped the worker and the PostgreSQL servers; removed their data.", demo.Text, StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory), "the demo left its directory behind");
+        Assert.Empty(Directory.GetFileSystemEntries(home, "*", SearchOption.AllDirectories));
+        Directory.Delete(home, recursive: true);
     }
 
     private static string DemoDirectory() =>
         // Not a 0700 temporary directory: the postgres user must reach the data directories.
         Path.Combine(Path.GetTempPath(), "sgops-demo-test-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private static DemoProcess Start(string directory, int port, string? token)
+    private static DemoProcess Start(string directory, int port, string? token, string? home = null)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "StackGres.Ops.Worker.dll"), "demo", "--scale", "1", "--url", $"http://127.0.0.1:{port}", "--dir", directory })
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (home is not null)
+        {
+            info.Environment["HOME"] = home;
         }
 
         info.Environment.Remove("OPS_API_TOKEN");

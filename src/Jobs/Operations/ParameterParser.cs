@@ -9,6 +9,23 @@ namespace StackGres.Ops.Jobs.Operations;
 /// </summary>
 public static class ParameterParser
 {
+    /// <summary>
+    /// Binds a request's parameters for <paramref name="operation"/>: parsed against its declared
+    /// parameters, then checked by the operation itself when they parsed cleanly (checking values
+    /// that did not parse would only add confusing errors). Every problem goes to <paramref name="errors"/>.
+    /// </summary>
+    public static ParameterValues Bind(IOperation operation, JsonElement? parameters, List<string> errors)
+    {
+        var before = errors.Count;
+        var values = Parse(operation, parameters, errors);
+        if (errors.Count == before)
+        {
+            operation.Validate(values, errors);
+        }
+
+        return values;
+    }
+
     public static ParameterValues Parse(IOperation operation, JsonElement? parameters, List<string> errors)
     {
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);

@@ -19,8 +19,7 @@ public sealed class JobRunner(OperationCatalog catalog, RunnerEventWriter events
         }
 
         var errors = new List<string>();
-        var values = ParameterParser.Parse(operation, request.Parameters, errors);
-        operation.Validate(values, errors);
+        var values = ParameterParser.Bind(operation, request.Parameters, errors);
         if (errors.Count > 0)
         {
             return Fail(RunnerExitCodes.InvalidRequest, string.Join(" ", errors));

@@ -115,11 +115,7 @@ public sealed class RunSubmitter(
             errors.Add($"maxRetries must be 0 for {operation.Name}: it is not idempotent, and an attempt that failed half-way is never started again.");
         }
 
-        var values = ParameterParser.Parse(operation, submission.Parameters, errors);
-        if (errors.Count == 0)
-        {
-            operation.Validate(values, errors);
-        }
+        var values = ParameterParser.Bind(operation, submission.Parameters, errors);
 
         if (errors.Count > 0)
         {

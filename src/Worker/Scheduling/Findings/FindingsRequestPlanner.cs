@@ -29,11 +29,7 @@ public sealed class FindingsRequestPlanner(FindingsStepPlanner planner, Operatio
         }
 
         var parameters = submission.Parameters ?? JsonSerializer.SerializeToElement(new Dictionary<string, object>());
-        var values = ParameterParser.Parse(operation, parameters, errors);
-        if (errors.Count == 0)
-        {
-            operation.Validate(values, errors);
-        }
+        var values = ParameterParser.Bind(operation, parameters, errors);
 
         errors.AddRange(target.Replaced.Where(values.Has).Select(p =>
             $"Parameter '{p}' cannot be given with targets \"{StepConditionReader.TargetsFindings}\": the findings name the " +

@@ -167,7 +167,7 @@ public sealed class WindowCatalog
             var parameters = WindowParameterReader.Read(section.GetSection($"Operations:{i}:Parameters"), operation, stepFailures);
             if (stepFailures.Count == 0)
             {
-                operation.Validate(ParameterParser.Parse(operation, parameters, stepFailures), stepFailures);
+                ParameterParser.Bind(operation, parameters, stepFailures);
             }
 
             var (when, targets) = StepConditionReader.Read(stepKey, step, section.GetSection($"Operations:{i}"), operation.Name, parameters, stepFailures);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Hangfire.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -201,15 +202,43 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>The first <paramref name="count"/> runs of window <paramref name="window"/>, oldest first, once all have finished.</summary>
-    public async Task<JsonElement[]> WaitForWindowRunsAsync(string window, int count, TimeSpan timeout)
+    /// <summary>
+    /// Opens <paramref name="window"/> on <paramref name="cluster"/> now, as the dashboard's "Trigger now" does, once the
+    /// worker has written its recurring job: the window lasts its whole duration from now, whatever the machine's load.
+    /// </summary>
+    public async Task TriggerWindowAsync(string window, string cluster = ClusterName)
     {
+        var id = $"window:{window}:{cluster}";
+        var storage = Services.GetRequiredService<Hangfire.JobStorage>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using (var connection = storage.GetConnection())
+            {
+                if (connection.GetRecurringJobs([id]).Any(job => !job.Removed))
+                {
+                    break;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"recurring job {id} not written within 60 s");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Services.GetRequiredService<Hangfire.IRecurringJobManager>().Trigger(id);
+    }
+
+    /// <summary>The first <paramref name="count"/> runs of window <paramref name="window"/>, oldest first, once all have finished.</summary>
+    /// <remarks>Runs of a window opened by hand (<see cref="TriggerWindowAsync"/>) have the trigger <c>dashboard</c>: pass <paramref name="byHand"/>.</remarks>
+    public async Task<JsonElement[]> WaitForWindowRunsAsync(string window, int count, TimeSpan timeout, bool byHand = false)
+    {
+        var trigger = byHand ? "dashboard" : "window:" + window;
         using var client = CreateAuthorizedClient();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
-                .Where(r => r.GetProperty("trigger").GetString() == "window:" + window)
+                .Where(r => r.GetProperty("trigger").GetString() == trigger)
                 .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
                 .Take(count)
                 .ToArray();

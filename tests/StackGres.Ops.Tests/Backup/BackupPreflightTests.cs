@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Backup;
 
 /// <summary>Backup refusals against the shared server, which has WAL archiving off.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class BackupPreflightTests(PostgresFixture fixture)
 {
     [Fact]

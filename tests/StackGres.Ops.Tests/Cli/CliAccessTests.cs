@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Cli;
 
 /// <summary>Where the CLI's token comes from, and what it says when the worker refuses it or is not there.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CliAccessTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
 {
     private readonly CliDriver cli = new(worker);

@@ -5,7 +5,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Cli;
 
 /// <summary><c>sgops operations</c> and <c>sgops clusters</c>.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CliCatalogTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
 {
     private readonly CliDriver cli = new(worker);

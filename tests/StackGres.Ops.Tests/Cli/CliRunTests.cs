@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Cli;
 
 /// <summary><c>sgops run</c> against the real worker, its real runner and a real PostgreSQL cluster.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CliRunTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
 {
     private readonly CliDriver cli = new(worker);

@@ -6,7 +6,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Cli;
 
 /// <summary><c>sgops runs ...</c> and Ctrl-C, on runs kept running by a lock on their table.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CliRunsTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
 {
     private readonly CliDriver cli = new(worker);

@@ -5,7 +5,6 @@ using Xunit;
 
 namespace StackGres.Ops.Tests.Clusters;
 
-[Collection(PostgresCollection.Name)]
 public sealed class LocalPostgresInstanceTests(PostgresFixture fixture)
 {
     [Fact]

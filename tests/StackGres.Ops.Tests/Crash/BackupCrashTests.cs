@@ -12,7 +12,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// the repository gains exactly one set per succeeded run and never more, and no pgBackRest backup
 /// process is left behind.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class BackupCrashTests(PostgresFixture fixture)
 {
     [Fact]

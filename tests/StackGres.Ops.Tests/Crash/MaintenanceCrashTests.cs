@@ -13,7 +13,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// another worker started: every run resolved within the bound, succeeded, and left no runner and
 /// no backend behind.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class MaintenanceCrashTests(PostgresFixture fixture)
 {
     [Fact]

@@ -10,7 +10,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// worker taking the run over starts an idempotent operation again from the beginning, and ends a
 /// non-idempotent one failed without starting it again.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class OrphanedRunnerTests(PostgresFixture fixture)
 {
     [Fact]

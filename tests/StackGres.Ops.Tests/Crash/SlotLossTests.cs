@@ -10,7 +10,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// slot again and goes on; when another session took the slot first, the run is stopped, so two
 /// heavy operations never overlap on one cluster.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class SlotLossTests(PostgresFixture fixture)
 {
     private const string SlotBackend =

@@ -11,7 +11,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// problem details meanwhile (never 500), and the outcome the run reached during the outage, with
 /// the log lines it wrote, is recorded once the database is back.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class StorageOutageTests(PostgresFixture fixture)
 {
     [Fact]

@@ -12,7 +12,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// over twice — the highest timeline of the cluster rises by exactly one per succeeded switchover
 /// and never by more.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class SwitchoverCrashTests(PostgresFixture fixture)
 {
     [Fact]

@@ -12,7 +12,6 @@ namespace StackGres.Ops.Tests.Crash;
 /// server and recorded failed with that reason; a failed attempt of an idempotent operation starts
 /// again after a backoff, each attempt in the run's log; a non-idempotent operation refuses retries.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class TimeoutAndRetriesTests(PostgresFixture fixture)
 {
     private const string SlotLock = "SELECT pg_advisory_lock(hashtextextended('stackgres-ops/cluster/demo', 0))";

@@ -11,7 +11,6 @@ namespace StackGres.Ops.Tests.Kubernetes;
 /// Runs accepted in the same millisecond share the first 12 hex digits of their version 7 ids (the
 /// timestamp); each must still get its own Job, not find another run's Job under its name.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class JobNameCollisionTests(PostgresFixture fixture)
 {
     private const int Runs = 50;

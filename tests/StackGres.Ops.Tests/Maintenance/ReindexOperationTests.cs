@@ -7,7 +7,6 @@ using Xunit;
 
 namespace StackGres.Ops.Tests.Maintenance;
 
-[Collection(PostgresCollection.Name)]
 public sealed class ReindexOperationTests(PostgresFixture fixture)
 {
     private static readonly ReindexOperation Reindex = new();

@@ -6,7 +6,6 @@ using Xunit;
 
 namespace StackGres.Ops.Tests.Maintenance;
 
-[Collection(PostgresCollection.Name)]
 public sealed class RepackOperationTests(PostgresFixture fixture)
 {
     private const string DebrisQuery =

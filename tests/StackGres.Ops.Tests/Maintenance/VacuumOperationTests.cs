@@ -7,7 +7,6 @@ using Xunit;
 
 namespace StackGres.Ops.Tests.Maintenance;
 
-[Collection(PostgresCollection.Name)]
 public sealed class VacuumOperationTests(PostgresFixture fixture)
 {
     private static readonly VacuumOperation Vacuum = new();

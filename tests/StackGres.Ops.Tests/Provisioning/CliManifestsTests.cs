@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Provisioning;
 
 /// <summary><c>sgops clusters manifests NAME</c>: the worker's rendering of a cluster spec, printed for kubectl.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CliManifestsTests(CliWorkerFixture worker) : IClassFixture<CliWorkerFixture>
 {
     private readonly CliDriver cli = new(worker);

@@ -14,7 +14,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Provisioning;
 
 /// <summary><c>GET /api/v1/clusters/{name}/manifests</c> and <c>POST /api/v1/clusters/{name}/apply</c> on the real worker.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class ProvisioningApiTests(PostgresFixture fixture)
 {
     private const string Spec = "orders";

@@ -5,7 +5,7 @@ using Xunit;
 namespace StackGres.Ops.Tests.Support;
 
 /// <summary>
-/// Starts one throw-away PostgreSQL server for a test collection in
+/// Starts one throw-away PostgreSQL server (for the assembly, or a collection of its own) in
 /// <c>{temp}/stackgres-ops-tests-{guid}/data</c> and removes the whole folder afterwards.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime

@@ -13,7 +13,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// A failure prints the seed and the request, so that it can be replayed. Against a real worker
 /// process, so that Kestrel's own handling of malformed requests is part of what is checked.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class ApiFuzzTests(PostgresFixture fixture)
 {
     // OPS_FUZZ_SEED and OPS_FUZZ_REQUESTS replay a failure or fuzz longer locally.

@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The API wants the Bearer token, the dashboard asks a browser for it, health needs nothing.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class AuthenticationTests(PostgresFixture fixture)
 {
     private static readonly (HttpMethod Method, string Path)[] ApiCalls =

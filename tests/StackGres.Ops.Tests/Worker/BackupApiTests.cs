@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary><c>GET /api/v1/clusters/{name}/backups</c> through the real worker, after backups run by the real runner and pgBackRest.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class BackupApiTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan BackupTimeout = TimeSpan.FromMinutes(2);

@@ -8,8 +8,7 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>A refused run request gets a 400 problem that says why, and leaves nothing behind: no run, no Hangfire job.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class BadRequestTests(PostgresFixture fixture)
+public sealed class BadRequestTests(PostgresFixture fixture, BadRequestTests.RefusingWorker shared) : IClassFixture<BadRequestTests.RefusingWorker>
 {
     /// <summary>Body, and words the problem's detail must contain.</summary>
     public static TheoryData<string, string> BadRequests => new()
@@ -36,8 +35,7 @@ public sealed class BadRequestTests(PostgresFixture fixture)
     public async Task PostRun_Returns400ProblemAndQueuesNothing_WhenRequestIsInvalid(string body, string expectedDetail)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
-        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2), (3);");
+        var worker = shared.Worker;
 
         using var response = await worker.PostRunRawAsync(body);
 
@@ -81,5 +79,27 @@ public sealed class BadRequestTests(PostgresFixture fixture)
         Assert.Equal(JsonValueKind.Array, runs.ValueKind);
         Assert.Empty(runs.EnumerateArray());
         Assert.Equal(0L, await Db.ScalarAsync<long>(worker.StorageConnectionString, "SELECT count(*) FROM hangfire.job"));
+    }
+
+    /// <summary>One worker for every refused request: a refusal leaves nothing behind, so they can share it.</summary>
+    public sealed class RefusingWorker(PostgresFixture fixture) : IAsyncLifetime
+    {
+        private WorkerFactory? worker;
+
+        public WorkerFactory Worker => worker ?? throw new InvalidOperationException("The worker has not been started.");
+
+        public async ValueTask InitializeAsync()
+        {
+            worker = await WorkerFactory.CreateAsync(fixture, TestContext.Current.CancellationToken);
+            await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2), (3);");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (worker is not null)
+            {
+                await worker.DisposeAsync();
+            }
+        }
     }
 }

@@ -10,7 +10,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>Cancelling a run stops its statement on the server and leaves no backend behind.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CancellationTests(PostgresFixture fixture)
 {
     private const string RunBackends =

@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The operation catalog and the cluster inventory, as the API shows them.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class CatalogTests(PostgresFixture fixture)
 {
     [Fact]

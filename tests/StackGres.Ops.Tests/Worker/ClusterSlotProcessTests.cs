@@ -15,7 +15,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// One heavy operation per cluster, with the worker replicas as separate operating-system processes
 /// sharing one storage: the in-process worker and a real `StackGres.Ops.Worker` process.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class ClusterSlotProcessTests(PostgresFixture fixture)
 {
     [Fact]

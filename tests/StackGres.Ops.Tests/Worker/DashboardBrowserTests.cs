@@ -16,7 +16,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// an API run listed by its operation and cluster; and a log report's URL, which asks the browser for
 /// credentials and then shows the page.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class DashboardBrowserTests(PostgresFixture fixture)
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -6,7 +6,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>Findings name their objects 'schema.name' unquoted; the worker finds the exact relation in the catalog, or leaves the object out.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class FindingObjectResolverTests(PostgresFixture fixture)
 {
     [Fact]

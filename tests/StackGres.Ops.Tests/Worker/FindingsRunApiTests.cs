@@ -9,7 +9,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>On-demand runs with <c>"targets": "findings"</c>: the tables of the cluster's latest health-check findings, one database per request.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class FindingsRunApiTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);

@@ -11,7 +11,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// Window steps driven by the cluster's latest health-check findings ("check, then fix only what the check found"),
 /// through the real worker, its runner processes and PostgreSQL.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class FindingsWindowTests(PostgresFixture fixture)
 {
     private const string EveryTwentySeconds = "*/20 * * * * *";

@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The findings of the latest succeeded health-check run are served at /metrics, and a new run replaces them.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class HealthMetricsTests(PostgresFixture fixture)
 {
     [Fact]

@@ -12,7 +12,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// Input that used to get a 500: strings that are valid JSON but not text (escaped lone surrogates), and problems
 /// (401, 403) asked for by clients that do not accept JSON. Each gets its 4xx problem, and the worker goes on.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class HostileInputTests(PostgresFixture fixture)
 {
     [Fact]

@@ -9,7 +9,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// <c>restore</c> with <c>overwrite</c> + <c>confirmCluster</c>, for real, over a throw-away cluster: the worker stops it,
 /// restores its own data directory in place with pgBackRest, starts it, and the cluster serves (and backs up) again.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class InPlaceRestoreTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);

@@ -11,7 +11,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// reindex and repack submitted through the API and executed by the real job runner process, need-driven,
 /// as a dry run and for real; and a cancelled run whose runner reports what it had done.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class MaintenanceRunTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);

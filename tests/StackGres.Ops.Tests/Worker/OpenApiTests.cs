@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The OpenAPI document describes the API that is really served.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class OpenApiTests(PostgresFixture fixture)
 {
     [Fact]

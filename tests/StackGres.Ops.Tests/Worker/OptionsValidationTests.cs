@@ -6,7 +6,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>A worker with a bad configuration does not start, and says which key is wrong.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class OptionsValidationTests(PostgresFixture fixture)
 {
     /// <summary>A variable no test ever sets.</summary>

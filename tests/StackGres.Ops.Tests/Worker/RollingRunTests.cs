@@ -13,7 +13,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// submitted through the API and run by the real job runner, the new topology afterwards, and the next run finding
 /// the new primary by itself.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class RollingRunTests(PostgresFixture fixture)
 {
     internal const string Cluster = "rolled";

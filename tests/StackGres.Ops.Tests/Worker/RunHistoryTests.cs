@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>Run history lives in the worker's database, not in the process.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class RunHistoryTests(PostgresFixture fixture)
 {
     [Fact]

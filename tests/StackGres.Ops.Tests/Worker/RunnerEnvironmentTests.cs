@@ -11,7 +11,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// password and what programs need; nothing else of the worker's (its other variables, other clusters' passwords).
 /// Read from /proc while each waits on a lock the test holds.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 public sealed class RunnerEnvironmentTests(PostgresFixture fixture)
 {
     private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)

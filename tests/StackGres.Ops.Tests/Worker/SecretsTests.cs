@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The API token and the cluster's password never show in the worker's logs, run records or run logs.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class SecretsTests(PostgresFixture fixture)
 {
     [Fact]

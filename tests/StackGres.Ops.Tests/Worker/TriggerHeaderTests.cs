@@ -7,7 +7,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary><c>X-Ops-Trigger</c> on <c>POST /api/v1/runs</c>: <c>api</c> by default, <c>cli</c> for the CLI, nothing else.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class TriggerHeaderTests(PostgresFixture fixture)
 {
     [Fact]

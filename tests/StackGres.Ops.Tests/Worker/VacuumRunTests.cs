@@ -8,7 +8,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>Runs submitted through the API, executed by the real job runner against a real database.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class VacuumRunTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(20);

@@ -5,7 +5,6 @@ using Xunit;
 namespace StackGres.Ops.Tests.Worker;
 
 /// <summary>The test harness itself: the worker's log events reach the test, whatever other worker lived in the process.</summary>
-[Collection(PostgresCollection.Name)]
 public sealed class WorkerFactoryTests(PostgresFixture fixture)
 {
     [Fact]

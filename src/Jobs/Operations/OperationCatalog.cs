@@ -32,4 +32,11 @@ public sealed class OperationCatalog
     public bool TryGet(string name, out IOperation operation) => _operations.TryGetValue(name, out operation!);
 
     public IEnumerable<string> Names => _operations.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>How each operation that can take its targets from health-check findings takes them, by operation name.</summary>
+    public IEnumerable<FindingTarget> FindingTargets =>
+        _operations.Values.OfType<ITargetsFindings>().Select(o => o.FindingTarget).OrderBy(t => t.Operation, StringComparer.Ordinal);
+
+    public FindingTarget? FindingTargetFor(string operation) =>
+        _operations.TryGetValue(operation, out var found) && found is ITargetsFindings targets ? targets.FindingTarget : null;
 }

@@ -112,7 +112,7 @@ public sealed class StepConditionTests
     [InlineData("vacuum", "When:MaxAge", "00:00:00", $"{Step}:When:MaxAge must be more than zero (got 00:00:00)")]
     [InlineData("vacuum", "When:MinSeverity", "critical", $"{Step}:When:Checks must name at least one health-check check")]
     [InlineData("vacuum", "Targets", "everything", $"{Step}:Targets 'everything' must be 'parameters' (the default) or 'findings'.")]
-    [InlineData("backup", "Targets", "findings", $"{Step}:Targets 'findings' works with vacuum, repack, reindex only, not with 'backup'.")]
+    [InlineData("backup", "Targets", "findings", $"{Step}:Targets 'findings' works with reindex, repack, vacuum only, not with 'backup'.")]
     [InlineData("vacuum", "Parameters:tables", "public.t", $"{Step}:Parameters:tables cannot be set with Targets 'findings': the findings name the tables")]
     [InlineData("reindex", "Parameters:tables", "public.t", $"{Step}:Parameters:tables cannot be set with Targets 'findings': the findings name the indexes")]
     [InlineData("repack", "When:Checks:0", "index-bloat",

@@ -25,7 +25,7 @@ public sealed class BadRequestTests(PostgresFixture fixture, BadRequestTests.Ref
         { """{"cluster":"demo","operation":"vacuum","parameters":{"tables":["t"],"databases":["one","two"]}}""", "'tables' needs exactly one database" },
         { """{"cluster":"demo","operation":"vacuum","paramters":{"tables":["t"]}}""", "Unknown field 'paramters'" },
         { """{"cluster":"demo","operation":"vacuum","targets":"all"}""", "Field 'targets' must be \"parameters\" (the default) or \"findings\"" },
-        { """{"cluster":"demo","operation":"backup","targets":"findings"}""", "works with vacuum, repack, reindex only, not with 'backup'" },
+        { """{"cluster":"demo","operation":"backup","targets":"findings"}""", "works with reindex, repack, vacuum only, not with 'backup'" },
         { """{"cluster":"demo","operation":"repack","targets":"findings","parameters":{"tables":["t"]}}""", "Parameter 'tables' cannot be given with targets \"findings\"" },
         { """{"cluster":"demo","operation":"vacuum","targets":"findings","parameters":{"full":"yes"}}""", "Parameter 'full' must be a boolean" },
     };

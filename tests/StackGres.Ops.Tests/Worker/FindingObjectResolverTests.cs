@@ -1,4 +1,5 @@
 using Npgsql;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Worker.Scheduling.Findings;
 using Xunit;

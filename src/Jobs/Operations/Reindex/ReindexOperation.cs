@@ -8,7 +8,7 @@ namespace StackGres.Ops.Jobs.Operations.Reindex;
 /// lock_timeout, with progress from pg_stat_progress_create_index; cleans the invalid '_ccnew'
 /// indexes an interrupted rebuild leaves, its own included.
 /// </summary>
-public sealed class ReindexOperation : IOperation
+public sealed class ReindexOperation : IOperation, ITargetsFindings
 {
     public const string OperationName = "reindex";
 
@@ -22,6 +22,9 @@ public sealed class ReindexOperation : IOperation
 
 
     public bool IsIdempotent => true;
+
+    public FindingTarget FindingTarget { get; } = new(OperationName, [HealthCheck.RelationCheck.IndexBloatCheck, HealthCheck.RelationCheck.InvalidIndexCheck],
+        ReindexParameters.IndexesName, RelationKind.Index, [ReindexParameters.IndexesName, ReindexParameters.TablesName]);
 
     public IReadOnlyList<ParameterDefinition> Parameters => ReindexParameters.Definitions;
 

@@ -9,7 +9,7 @@ namespace StackGres.Ops.Jobs.Operations.Repack;
 /// check that refuses with a reason: extension missing, no usable key, not enough (or unknown) free
 /// disk. A cancelled repack is interrupted the way pg_repack expects (SIGINT) and its debris cleaned.
 /// </summary>
-public sealed class RepackOperation : IOperation
+public sealed class RepackOperation : IOperation, ITargetsFindings
 {
     public const string OperationName = "repack";
 
@@ -23,6 +23,10 @@ public sealed class RepackOperation : IOperation
 
 
     public bool IsIdempotent => true;
+
+    /// <summary>Table bloat, but never a system catalog: pg_repack cannot rebuild those.</summary>
+    public FindingTarget FindingTarget { get; } = new(OperationName, [HealthCheck.RelationCheck.TableBloatCheck], RepackParameters.TablesName,
+        RelationKind.Table, [RepackParameters.TablesName]) { ExcludedSchemas = ["pg_catalog", "information_schema"] };
 
     public IReadOnlyList<ParameterDefinition> Parameters => RepackParameters.Definitions;
 

@@ -8,7 +8,7 @@ namespace StackGres.Ops.Jobs.Operations.Vacuum;
 /// VACUUM (optionally FULL, FREEZE, ANALYZE) table by table, as vacuumdb does, of every table in scope
 /// or only of those that need it, under a lock_timeout, with progress from the server.
 /// </summary>
-public sealed class VacuumOperation : IOperation
+public sealed class VacuumOperation : IOperation, ITargetsFindings
 {
     public const string OperationName = "vacuum";
 
@@ -20,8 +20,10 @@ public sealed class VacuumOperation : IOperation
 
     public bool IsHeavy => true;
 
-
     public bool IsIdempotent => true;
+
+    public FindingTarget FindingTarget { get; } = new(OperationName, [HealthCheck.RelationCheck.TableBloatCheck], VacuumParameters.TablesName,
+        RelationKind.Table, [VacuumParameters.TablesName]);
 
     public IReadOnlyList<ParameterDefinition> Parameters => VacuumParameters.Definitions;
 

@@ -1,3 +1,4 @@
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.HealthCheck;
 
 namespace StackGres.Ops.Worker.Scheduling.Findings;

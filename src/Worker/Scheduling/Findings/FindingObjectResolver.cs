@@ -1,4 +1,5 @@
 using Npgsql;
+using StackGres.Ops.Jobs.Operations;
 
 namespace StackGres.Ops.Worker.Scheduling.Findings;
 

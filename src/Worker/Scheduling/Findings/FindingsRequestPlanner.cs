@@ -21,9 +21,9 @@ public sealed class FindingsRequestPlanner(FindingsStepPlanner planner, Operatio
             errors.Add($"Unknown cluster '{submission.Cluster}'. Known clusters: {string.Join(", ", inventory.Names)}.");
         }
 
-        if (FindingTarget.For(submission.Operation) is not { } target || !catalog.TryGet(submission.Operation, out var operation))
+        if (catalog.FindingTargetFor(submission.Operation) is not { } target || !catalog.TryGet(submission.Operation, out var operation))
         {
-            errors.Add($"Field 'targets' \"{StepConditionReader.TargetsFindings}\" works with {string.Join(", ", FindingTarget.All.Select(t => t.Operation))} " +
+            errors.Add($"Field 'targets' \"{StepConditionReader.TargetsFindings}\" works with {string.Join(", ", catalog.FindingTargets.Select(t => t.Operation))} " +
                        $"only, not with '{submission.Operation}'.");
             return FindingsRequestOutcome.Refused(errors);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.HealthCheck;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Runs;
@@ -13,7 +14,7 @@ namespace StackGres.Ops.Worker.Scheduling.Findings;
 /// only when that run is recent enough and has a matching finding; a step with <c>Targets: findings</c> runs on the
 /// findings' objects only, one run per database. Anything else is skipped, with the reason.
 /// </summary>
-public sealed class FindingsStepPlanner(RunStore store, ClusterInventory inventory, TimeProvider clock)
+public sealed class FindingsStepPlanner(RunStore store, ClusterInventory inventory, OperationCatalog catalog, TimeProvider clock)
 {
     private const int ListedObjects = 20;
 
@@ -65,7 +66,7 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
     private async Task<StepPlan> PlanTargetsAsync(WindowStep step, FindingCondition when, HealthCheckSnapshot snapshot, RunSubmission template,
         CancellationToken cancellationToken)
     {
-        var target = FindingTarget.For(step.Operation)
+        var target = catalog.FindingTargetFor(step.Operation)
                      ?? throw new InvalidOperationException($"'{step.Operation}' cannot take its targets from findings; the window catalog lets no such step through.");
         var databases = Strings(step.Parameters, FindingTarget.DatabasesParameter);
         var schemas = Strings(step.Parameters, FindingTarget.SchemasParameter);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.HealthCheck;
 using StackGres.Ops.Worker.Configuration;
 
@@ -15,13 +16,13 @@ public static class StepConditionReader
     public const string TargetsFindings = "findings";
 
     public static (FindingCondition? When, StepTargets Targets) Read(string stepKey, WindowOperationDefinition step, IConfigurationSection section,
-        string operation, JsonElement parameters, List<string> failures)
+        OperationCatalog operations, string operation, JsonElement parameters, List<string> failures)
     {
         var targets = ReadTargets(stepKey, step.Targets, failures);
-        var target = targets == StepTargets.Findings ? FindingTarget.For(operation) : null;
+        var target = targets == StepTargets.Findings ? operations.FindingTargetFor(operation) : null;
         if (targets == StepTargets.Findings && target is null)
         {
-            failures.Add($"{stepKey}:Targets '{TargetsFindings}' works with {string.Join(", ", FindingTarget.All.Select(t => t.Operation))} only, " +
+            failures.Add($"{stepKey}:Targets '{TargetsFindings}' works with {string.Join(", ", operations.FindingTargets.Select(t => t.Operation))} only, " +
                          $"not with '{operation}'.");
             return (null, targets);
         }

@@ -170,7 +170,7 @@ public sealed class WindowCatalog
                 ParameterParser.Bind(operation, parameters, stepFailures);
             }
 
-            var (when, targets) = StepConditionReader.Read(stepKey, step, section.GetSection($"Operations:{i}"), operation.Name, parameters, stepFailures);
+            var (when, targets) = StepConditionReader.Read(stepKey, step, section.GetSection($"Operations:{i}"), operations, operation.Name, parameters, stepFailures);
             failures.AddRange(stepFailures.Select(f => f.StartsWith(stepKey, StringComparison.Ordinal) ? f : $"{stepKey}:Parameters: {f}"));
             steps.Add(new WindowStep(operation.Name, parameters, step.Estimate) { When = when, Targets = targets });
         }

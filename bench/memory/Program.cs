@@ -116,7 +116,8 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     var ordered = samples.OrderBy(s => s.Runs).ToList();
     foreach (var sample in ordered)
     {
-        Console.WriteLine($"  after {sample.Runs,5} runs: RSS {sample.RssMb,6:F1} MB, peak {sample.PeakMb,6:F1} MB, managed heap {sample.HeapMb,5:F1} MB");
+        Console.WriteLine($"  after {sample.Runs,5} runs: RSS {sample.RssMb,6:F1} MB, peak {sample.PeakMb,6:F1} MB, managed heap {sample.HeapMb,5:F1} MB " +
+                          $"(after the last GC {sample.LiveMb,5:F1} MB, GC committed {sample.CommittedMb,5:F1} MB)");
     }
 
     var (first, last) = (ordered[0], ordered[^1]);
@@ -124,7 +125,8 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     Console.WriteLine($"  {gc} GC, {runs} runs after {WarmUpRuns} warm-up: {measured.Describe()} in {elapsed.TotalSeconds:F0} s; " +
                       $"RSS {first.RssMb:F1} -> {last.RssMb:F1} MB ({last.RssMb - first.RssMb:+0.0;-0.0} MB, goal <= +30), " +
                       $"samples {ordered.Min(s => s.RssMb):F1}-{ordered.Max(s => s.RssMb):F1} MB, peak {last.PeakMb:F1} MB, " +
-                      $"managed heap {ordered.Min(s => s.HeapMb):F1}-{ordered.Max(s => s.HeapMb):F1} MB; " +
+                      $"managed heap {ordered.Min(s => s.HeapMb):F1}-{ordered.Max(s => s.HeapMb):F1} MB " +
+                      $"(after the last GC {ordered.Min(s => s.LiveMb):F1}-{ordered.Max(s => s.LiveMb):F1} MB); " +
                       $"submission p50 {Percentile(latencies, 0.5):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms; load average {LoadAverage()}");
     if (measured.FirstError is { } error)
     {
@@ -176,9 +178,19 @@ static async Task<Sample> SampleAsync(HttpClient http, int pid, int runs)
         status.First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
         CultureInfo.InvariantCulture) / 1024;
 
-    // prometheus-net's dotnet_total_memory_bytes is GC.GetTotalMemory(false): the managed heap in use, garbage not yet collected included.
-    var heap = (await http.GetStringAsync("/metrics")).Split('\n').First(l => l.StartsWith("dotnet_total_memory_bytes ", StringComparison.Ordinal));
-    return new Sample(runs, Megabytes("VmRSS:"), Megabytes("VmHWM:"), double.Parse(heap.Split(' ')[1], CultureInfo.InvariantCulture) / 1024 / 1024);
+    // From the worker's /metrics: prometheus-net's dotnet_total_memory_bytes is GC.GetTotalMemory(false), the heap in use
+    // with the garbage not yet collected; the System.Runtime meter gives the heap size after the last GC (all generations)
+    // and the memory the GC had committed then.
+    var metrics = (await http.GetStringAsync("/metrics")).Split('\n');
+    double Metric(string name)
+    {
+        var values = metrics.Where(l => l.StartsWith(name, StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).ToList();
+        return values.Count > 0 ? values.Sum() / 1024 / 1024 : throw new InvalidOperationException($"the worker's /metrics has no {name}");
+    }
+
+    return new Sample(runs, Megabytes("VmRSS:"), Megabytes("VmHWM:"), Metric("dotnet_total_memory_bytes "),
+        Metric("system_runtime_dotnet_gc_last_collection_heap_size{"), Metric("system_runtime_dotnet_gc_last_collection_memory_committed_size "));
 }
 
 // The runtime names its server GC threads ".NET Server GC": none under workstation GC.
@@ -230,8 +242,11 @@ static string FindRepository()
     return directory?.FullName ?? throw new InvalidOperationException("run from inside the repository");
 }
 
-/// <summary>One sample of the worker's memory, in MB: resident (VmRSS), peak resident (VmHWM), managed heap.</summary>
-internal sealed record Sample(int Runs, double RssMb, double PeakMb, double HeapMb);
+/// <summary>
+/// One sample of the worker's memory, in MB: resident (VmRSS), peak resident (VmHWM), managed heap in use, managed heap
+/// after the last GC, and the GC's committed memory after the last GC.
+/// </summary>
+internal sealed record Sample(int Runs, double RssMb, double PeakMb, double HeapMb, double LiveMb, double CommittedMb);
 
 /// <summary>What a batch of runs ended as, and how long each submission took.</summary>
 internal sealed class Batch

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Npgsql;
 using StackGres.Ops.Jobs.Operations.LogReport.Analysis;
 using StackGres.Ops.Jobs.Operations.LogReport.Input;
 using StackGres.Ops.Jobs.Operations.LogReport.Parsing;
@@ -21,6 +23,24 @@ public static class LogAnalyzer
         ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew();
         return Analyze(LocalLogSource.Instance, LocalLogSource.List(paths), string.Join(", ", paths), null, settings, progress, clock, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the server's own log files over SQL: <c>pg_ls_logdir()</c> lists them, <c>pg_read_binary_file</c> reads them, on up
+    /// to <see cref="SqlLogSource.MaxConnections"/> connections from <paramref name="open"/>. A role without the grants this
+    /// needs is refused with a <see cref="LogInputException"/> that names them.
+    /// </summary>
+    public static async Task<LogReportDocument> AnalyzeOverSqlAsync(Func<CancellationToken, Task<NpgsqlConnection>> open, LogReportSettings settings,
+        Action<LogProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        var (source, candidates) = await SqlLogSource.OpenAsync(open, settings.Jobs, Math.Max(4096, settings.SqlBlockSize), cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            return Analyze(source, candidates, source.Where, source.Settings.LogLinePrefix, settings, progress, clock, cancellationToken);
+        }
     }
 
     /// <summary>Reads the files <paramref name="source"/> offers.</summary>
@@ -46,7 +66,17 @@ public static class LogAnalyzer
         LogAggregator? merged = null;
         var gate = new Lock();
 
-        Parallel.ForEach(
+        try
+        {
+            ReadChunks();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A reader's failure as it was thrown (a LogInputException says why in a sentence), not wrapped.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        void ReadChunks() => Parallel.ForEach(
             chunks,
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             () => new LogAggregator(options),

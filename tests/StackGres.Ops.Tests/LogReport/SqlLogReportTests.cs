@@ -22,13 +22,14 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
     {
         var ct = TestContext.Current.CancellationToken;
         // Small chunks and blocks: files split between threads (boundaries probed over SQL), many calls per chunk, several batches.
-        var settings = new LogReportSettings { Jobs = 2, ChunkSize = 1 << 20, SqlBlockSize = 96 << 10, Bucket = TimeSpan.FromMinutes(1) };
+        var settings = new LogReportSettings { Jobs = 2, ChunkSize = 1 << 20, SqlBlockSize = 16 << 10, Bucket = TimeSpan.FromMinutes(1) };
 
         var files = LogAnalyzer.Analyze([logs.Server.LogDirectory], settings with { Prefix = LoggingServer.Prefix }, null, ct);
         var sql = await LogAnalyzer.AnalyzeOverSqlAsync(logs.Server.OpenAsync, settings, null, ct);
 
         Assert.True(files.Input.Files.Count >= 3, $"{files.Input.Files.Count} files: the workload should have rotated the log");
-        Assert.Contains(files.Input.Files, f => f.Compressed);
+        Assert.Contains(files.Input.Files, f => f.Compressed && f.Warnings.Count == 0);
+        Assert.Contains(files.Input.Files, f => f.Compressed && f.Warnings.Any(w => w.Contains("damaged", StringComparison.Ordinal)));
         Assert.True(files.Overview.Queries > 2000, files.Overview.Queries.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("files", files.Input.Source);
         Assert.Equal("sql", sql.Input.Source);
@@ -60,7 +61,8 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
     public async Task ReportOverSql_SkipsFilesLastWrittenBeforeFrom()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = new LogReportSettings { From = logs.RangeStart, Prefix = LoggingServer.Prefix };
+        // One thread each: the slowest statements tie (same duration), and ties keep the order in which they were read.
+        var settings = new LogReportSettings { From = logs.RangeStart, Prefix = LoggingServer.Prefix, Jobs = 1 };
 
         var sql = await LogAnalyzer.AnalyzeOverSqlAsync(logs.Server.OpenAsync, settings, null, ct);
         var files = LogAnalyzer.Analyze([logs.Server.LogDirectory], settings, null, ct);
@@ -76,6 +78,22 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
         var late = await Assert.ThrowsAsync<LogInputException>(() =>
             LogAnalyzer.AnalyzeOverSqlAsync(logs.Server.OpenAsync, settings with { From = DateTime.Now.AddDays(2) }, null, ct));
         Assert.StartsWith("No log file in the server's log directory 'log' was written to at or after", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportOverSql_StopsWhenCancelled()
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var settings = new LogReportSettings { Jobs = 2, ChunkSize = 1 << 20, SqlBlockSize = 16 << 10, Prefix = LoggingServer.Prefix };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            LogAnalyzer.AnalyzeOverSqlAsync(logs.Server.OpenAsync, settings, _ => cancel.Cancel(), cancel.Token));
+
+        // The server is left with no statement of the report running.
+        await using var connection = await logs.Server.OpenAsync(TestContext.Current.CancellationToken);
+        await using var running = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_read_binary_file%' AND state = 'active' AND pid <> pg_backend_pid()", connection);
+        Assert.Equal(0L, (long)(await running.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
     }
 
     [Fact]
@@ -131,7 +149,10 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
         AssertSameReport(files, sql);
     }
 
-    /// <summary>The two reports as JSON, but for what legitimately differs: when and how fast (on how many threads) they were made, the source, the paths.</summary>
+    /// <summary>
+    /// The two reports as JSON, but for what legitimately differs: when and how fast (on how many threads) they were made, the
+    /// source, the paths (in the files and the warnings).
+    /// </summary>
     private static void AssertSameReport(LogReportDocument expected, LogReportDocument actual)
     {
         var (a, b) = (Comparable(expected), Comparable(actual));
@@ -148,10 +169,15 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
             input.Remove(name);
         }
 
+        var warnings = input["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToList();
         foreach (var file in input["files"]!.AsArray())
         {
-            file!["path"] = Path.GetFileName(file["path"]!.GetValue<string>());
+            var path = file!["path"]!.GetValue<string>();
+            file["path"] = Path.GetFileName(path);
+            warnings = warnings.Select(w => w.Replace(path, Path.GetFileName(path), StringComparison.Ordinal)).ToList();
         }
+
+        input["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray());
 
         return node;
     }
@@ -194,9 +220,15 @@ public sealed class SqlLogReportTests(SqlLogReportTests.Logs logs) : IClassFixtu
                 await input.CopyToAsync(compress, ct);
             }
 
+            // And one damaged in the middle: its reader stops there, and closes its stream over SQL early.
+            var damaged = await File.ReadAllBytesAsync(gzip, ct);
+            damaged.AsSpan(damaged.Length / 3, 256).Fill(0xff);
+            var broken = Path.Combine(Server.LogDirectory, "postgresql-damaged.log.gz");
+            await File.WriteAllBytesAsync(broken, damaged, ct);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(gzip, (UnixFileMode)0b110_100_100);
+                File.SetUnixFileMode(broken, (UnixFileMode)0b110_100_100);
             }
 
             RangeStart = (await Server.LogClockAsync(ct)).AddSeconds(1);

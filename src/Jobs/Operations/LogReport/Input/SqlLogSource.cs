@@ -45,30 +45,9 @@ internal sealed partial class SqlLogSource : ILogSource, IAsyncDisposable
 
     public int ReadAt(string path, Span<byte> buffer, long offset)
     {
-        var connection = Borrow();
-        try
-        {
-            using var command = new NpgsqlCommand("SELECT pg_catalog.pg_read_binary_file($1, $2, $3)", connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = path });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = buffer.Length });
-            byte[] bytes;
-            try
-            {
-                bytes = (byte[])command.ExecuteScalar()!;
-            }
-            catch (NpgsqlException e)
-            {
-                throw ReadFailed(path, e);
-            }
-
-            bytes.CopyTo(buffer);
-            return bytes.Length;
-        }
-        finally
-        {
-            _idle.Add(connection);
-        }
+        // Heads and probes go in blocks too (see SqlLogStream), on the connection no chunk is using yet.
+        using var stream = OpenRead(path, offset, buffer.Length, CancellationToken.None);
+        return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
     }
 
     public Stream OpenRead(string path, long start, long length, CancellationToken cancellationToken)

@@ -11,8 +11,7 @@ internal static class ChunkPlanner
 {
     private const int ProbeSize = 1 << 20;
 
-    public static List<LogChunk> Plan(ILogSource source, IReadOnlyList<LogInputFile> files, LogLinePrefix? prefix, long chunkSize,
-        CancellationToken cancellationToken)
+    public static List<LogChunk> Plan(IReadOnlyList<LogInputFile> files, LogLinePrefix? prefix, long chunkSize)
     {
         var chunks = new List<LogChunk>();
         for (var index = 0; index < files.Count; index++)
@@ -22,11 +21,10 @@ internal static class ChunkPlanner
             var start = 0L;
             if (pieces > 1)
             {
-                var probe = new byte[ProbeSize];
+                using var handle = File.OpenHandle(file.Path);
                 for (var piece = 1; piece < pieces; piece++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var boundary = FindBoundary(source, probe, file, prefix, file.Size * piece / pieces);
+                    var boundary = FindBoundary(handle, file, prefix, file.Size * piece / pieces);
                     if (boundary > start && boundary < file.Size)
                     {
                         chunks.Add(new LogChunk(file, index, start, boundary));
@@ -42,9 +40,10 @@ internal static class ChunkPlanner
     }
 
     /// <summary>The offset of the first message start at or after <paramref name="offset"/>; -1 when none is near.</summary>
-    private static long FindBoundary(ILogSource source, byte[] buffer, LogInputFile file, LogLinePrefix? prefix, long offset)
+    private static long FindBoundary(Microsoft.Win32.SafeHandles.SafeFileHandle handle, LogInputFile file, LogLinePrefix? prefix, long offset)
     {
-        var read = source.ReadAt(file.Path, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Size - offset)), offset);
+        var buffer = new byte[ProbeSize];
+        var read = RandomAccess.Read(handle, buffer, offset);
         var data = buffer.AsSpan(0, read);
         var entry = new LogEntry();
         var clock = new LogTimestamp();

@@ -98,28 +98,17 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     Console.WriteLine($"{gc} GC: worker pid {worker.Id}, {ServerGcThreads(worker.Id)} server GC threads, load average {LoadAverage()}");
 
+    var samples = new ConcurrentBag<Sample>();
     var clock = Stopwatch.StartNew();
     var warmUp = await RunBatchAsync(http, WarmUpRuns, _ => Task.CompletedTask);
-    var samples = new ConcurrentBag<Sample> { await SampleAsync(http, worker.Id, 0) };
     Console.WriteLine($"  warm-up: {warmUp.Describe()} in {clock.Elapsed.TotalSeconds:F0} s");
+    await TakeSampleAsync(0);
     clock.Restart();
-    var measured = await RunBatchAsync(http, runs, async done =>
-    {
-        if (done % SampleEvery == 0 && done < runs)
-        {
-            samples.Add(await SampleAsync(http, worker.Id, done));
-        }
-    });
-    samples.Add(await SampleAsync(http, worker.Id, runs));
+    var measured = await RunBatchAsync(http, runs, done => done % SampleEvery == 0 && done < runs ? TakeSampleAsync(done) : Task.CompletedTask);
+    await TakeSampleAsync(runs);
     var elapsed = clock.Elapsed;
 
     var ordered = samples.OrderBy(s => s.Runs).ToList();
-    foreach (var sample in ordered)
-    {
-        Console.WriteLine($"  after {sample.Runs,5} runs: RSS {sample.RssMb,6:F1} MB, peak {sample.PeakMb,6:F1} MB, managed heap {sample.HeapMb,5:F1} MB " +
-                          $"(after the last GC {sample.LiveMb,5:F1} MB, GC committed {sample.CommittedMb,5:F1} MB)");
-    }
-
     var (first, last) = (ordered[0], ordered[^1]);
     var latencies = measured.Latencies.Order().ToList();
     Console.WriteLine($"  {gc} GC, {runs} runs after {WarmUpRuns} warm-up: {measured.Describe()} in {elapsed.TotalSeconds:F0} s; " +
@@ -131,6 +120,14 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     if (measured.FirstError is { } error)
     {
         Console.WriteLine($"  first failure: {error}");
+    }
+
+    async Task TakeSampleAsync(int done)
+    {
+        var sample = await SampleAsync(http, worker.Id, done);
+        samples.Add(sample);
+        Console.WriteLine($"  after {sample.Runs,5} runs: RSS {sample.RssMb,6:F1} MB, peak {sample.PeakMb,6:F1} MB, managed heap {sample.HeapMb,5:F1} MB " +
+                          $"(after the last GC {sample.LiveMb,5:F1} MB, GC committed {sample.CommittedMb,5:F1} MB), load average {LoadAverage()}");
     }
 }
 

@@ -93,7 +93,7 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     }
 
     await using var worker = WorkerProcess.Start(workerDll, root, FreePort(), environment);
-    await WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(2));
+    await WorkerProcess.WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(2));
     using var http = new HttpClient { BaseAddress = new Uri(worker.Url), Timeout = TimeSpan.FromMinutes(5) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     Console.WriteLine($"{gc} GC: worker pid {worker.Id}, {ServerGcThreads(worker.Id)} server GC threads, load average {LoadAverage()}");
@@ -195,29 +195,6 @@ static int ServerGcThreads(int pid) =>
     Directory.GetDirectories($"/proc/{pid}/task").Count(task => File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Server GC", StringComparison.Ordinal));
 
 static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-static async Task WaitReadyAsync(string url, TimeSpan timeout)
-{
-    using var http = new HttpClient { BaseAddress = new Uri(url) };
-    var deadline = DateTime.UtcNow + timeout;
-    while (DateTime.UtcNow < deadline)
-    {
-        try
-        {
-            if ((await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException($"{url} not ready: {string.Join('\n', WorkerProcess.Lines.TakeLast(20))}");
-}
 
 static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 

@@ -70,8 +70,8 @@ async Task LatencyAsync()
     await using var executing = WorkerProcess.Start(workerDll, root, FreePort(), environment);
     await using var apiOnly = WorkerProcess.Start(workerDll, root, FreePort(),
         new Dictionary<string, string>(environment) { ["Ops__Scheduler__ServerEnabled"] = "false" });
-    await WaitReadyAsync(executing.Url, TimeSpan.FromSeconds(60));
-    await WaitReadyAsync(apiOnly.Url, TimeSpan.FromSeconds(60));
+    await WorkerProcess.WaitReadyAsync(executing.Url, TimeSpan.FromSeconds(60));
+    await WorkerProcess.WaitReadyAsync(apiOnly.Url, TimeSpan.FromSeconds(60));
 
     foreach (var (name, url) in new[] { ("same replica", executing.Url), ("API-only replica → other replica", apiOnly.Url) })
     {
@@ -120,7 +120,7 @@ async Task ScaleAsync()
     environment["DOTNET_ENVIRONMENT"] = "Bench";
     var clock = Stopwatch.StartNew();
     await using var worker = WorkerProcess.Start(workerDll, directory, FreePort(), environment);
-    await WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(5));
+    await WorkerProcess.WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(5));
     var ready = clock.Elapsed;
     var synchronizedLine = await WaitForLineAsync("Maintenance windows synchronized", TimeSpan.FromMinutes(10));
     var synchronized = clock.Elapsed;
@@ -149,29 +149,6 @@ HttpClient Client(string url)
     var http = new HttpClient { BaseAddress = new Uri(url) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     return http;
-}
-
-static async Task WaitReadyAsync(string url, TimeSpan timeout)
-{
-    using var http = new HttpClient { BaseAddress = new Uri(url) };
-    var deadline = DateTime.UtcNow + timeout;
-    while (DateTime.UtcNow < deadline)
-    {
-        try
-        {
-            if ((await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(50);
-    }
-
-    throw new TimeoutException($"{url} not ready: {string.Join('\n', WorkerProcess.Lines.TakeLast(20))}");
 }
 
 static async Task<string> WaitForLineAsync(string text, TimeSpan timeout)

@@ -40,6 +40,30 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public static System.Collections.Concurrent.ConcurrentBag<string> Lines { get; } = [];
 
+    /// <summary>Waits until the worker at <paramref name="url"/> answers <c>/readyz</c> with 200.</summary>
+    public static async Task WaitReadyAsync(string url, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{url} not ready: {string.Join('\n', Lines.TakeLast(20))}");
+    }
+
     /// <summary>Peak resident memory (VmHWM) in MB.</summary>
     public double PeakMemoryMegabytes()
     {

@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using StackGres.Ops.Bench.Scheduling;
+using static StackGres.Ops.Bench.Scheduling.BenchSupport;
 using StackGres.Ops.Jobs.Clusters.Local;
 
 // Memory of one real worker process over many runs: 100 warm-up vacuum runs, then N measured ones
@@ -195,26 +196,6 @@ static int ServerGcThreads(int pid) =>
     Directory.GetDirectories($"/proc/{pid}/task").Count(task => File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Server GC", StringComparison.Ordinal));
 
 static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepository()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "StackGres.Ops.sln")))
-    {
-        directory = directory.Parent;
-    }
-
-    return directory?.FullName ?? throw new InvalidOperationException("run from inside the repository");
-}
 
 /// <summary>
 /// One sample of the worker's memory, in MB: resident (VmRSS), peak resident (VmHWM), managed heap in use, managed heap

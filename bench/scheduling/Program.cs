@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using StackGres.Ops.Bench.Scheduling;
+using static StackGres.Ops.Bench.Scheduling.BenchSupport;
 using StackGres.Ops.Jobs.Clusters.Local;
 
 // Scheduling benchmarks of issue 4, run against real worker processes and a real PostgreSQL:
@@ -181,24 +182,4 @@ static async Task<DateTimeOffset> WaitFirstRunnerLineAsync(HttpClient http, stri
 
         await Task.Delay(20);
     }
-}
-
-static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepository()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "StackGres.Ops.sln")))
-    {
-        directory = directory.Parent;
-    }
-
-    return directory?.FullName ?? throw new InvalidOperationException("run from inside the repository");
 }

@@ -46,8 +46,7 @@ public sealed class SlotLossTests(PostgresFixture fixture)
         var log = await client.GetStringAsync($"/api/v1/runs/{id}/logs", ct);
         Assert.True(run.GetProperty("status").GetString() == "failed", $"{run}\n{log}");
         Assert.Contains("another heavy operation holds it now", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%'"));
+        await Db.WaitForNoRunBackendsAsync(worker.ClusterConnectionString);
         await held.ReleaseAsync();
     }
 

@@ -34,8 +34,7 @@ public sealed class TimeoutAndRetriesTests(PostgresFixture fixture)
         Assert.True(run.GetProperty("status").GetString() == "failed", run.ToString());
         Assert.StartsWith("Timed out: the run's timeout (PT3S) ran out", run.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("PT3S", run.GetProperty("timeout").GetString());
-        Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%'"));
+        await Db.WaitForNoRunBackendsAsync(worker.ClusterConnectionString);
         await held.ReleaseAsync();
     }
 

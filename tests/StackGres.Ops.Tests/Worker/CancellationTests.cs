@@ -12,9 +12,6 @@ namespace StackGres.Ops.Tests.Worker;
 /// <summary>Cancelling a run stops its statement on the server and leaves no backend behind.</summary>
 public sealed class CancellationTests(PostgresFixture fixture)
 {
-    private const string RunBackends =
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'stackgres-ops/run/%'";
-
     [Fact]
     public async Task CancelRun_EndsRunCancelledAndFreesBackend_WhenRunWaitsOnLock()
     {
@@ -32,7 +29,7 @@ public sealed class CancellationTests(PostgresFixture fixture)
         var accepted = await worker.SubmitAsync(new { cluster = "demo", operation = "vacuum", parameters = new { tables = new[] { "locked" } } });
         var id = accepted.GetProperty("id").GetGuid();
         await worker.WaitForStatusAsync(id, "running", TimeSpan.FromSeconds(15));
-        await Db.WaitUntilAsync(async () => await Db.ScalarAsync<long>(worker.ClusterConnectionString, RunBackends + " AND wait_event_type = 'Lock'") == 1,
+        await Db.WaitUntilAsync(async () => await Db.RunBackendsAsync(worker.ClusterConnectionString, "wait_event_type = 'Lock'") == 1,
             TimeSpan.FromSeconds(15), "the run's backend to wait on the lock");
 
         using var client = worker.CreateAuthorizedClient();
@@ -49,8 +46,7 @@ public sealed class CancellationTests(PostgresFixture fixture)
         Assert.True(run.TryGetProperty("result", out var result), run.ToString());
         Assert.Equal(0, result.GetProperty("tablesVacuumed").GetInt32());
         Assert.Empty(result.GetProperty("tables").EnumerateArray());
-        await Db.WaitUntilAsync(async () => await Db.ScalarAsync<long>(worker.ClusterConnectionString, RunBackends) == 0,
-            TimeSpan.FromSeconds(5), "the run's backends to go away");
+        await Db.WaitForNoRunBackendsAsync(worker.ClusterConnectionString);
 
         // The lock holder was never disturbed: its transaction is still open and holds the lock.
         await using (var stillHeld = new NpgsqlCommand(

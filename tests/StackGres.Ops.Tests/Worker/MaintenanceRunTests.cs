@@ -123,8 +123,7 @@ public sealed class MaintenanceRunTests(PostgresFixture fixture)
             parameters = new { tables = new[] { "first", "locked" }, lockTimeout = "2min" },
         });
         var id = accepted.GetProperty("id").GetGuid();
-        await Db.WaitUntilAsync(async () => await Db.ScalarAsync<long>(worker.ClusterConnectionString,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%' AND wait_event_type = 'Lock'") == 1,
+        await Db.WaitUntilAsync(async () => await Db.RunBackendsAsync(worker.ClusterConnectionString, "wait_event_type = 'Lock'") == 1,
             WaitTimeout, "the run to wait on the lock of 'locked'");
 
         using var client = worker.CreateAuthorizedClient();

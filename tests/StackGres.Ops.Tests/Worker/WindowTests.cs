@@ -109,21 +109,24 @@ public sealed class WindowTests(PostgresFixture fixture)
     [Fact]
     public async Task Window_CancelsTheRunningOperation_WhenItCloses()
     {
-        // Long enough that a late opening on a loaded machine still starts the run before the close.
-        await using var worker = await WorkerWithWindowAsync(fixture, "00:00:07", ("vacuum", "locked", "00:00:01"));
+        // Opened by hand once the table is locked, for long enough that a loaded machine still starts the runner before
+        // the close; the vacuum waits on the lock for as long as it takes (lockTimeout 0), so only the close ends it.
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = WithWindow(await WorkerFactory.CreateAsync(fixture, ct), OnNewYearOnly, "00:00:10",
+            ("vacuum", new() { ["tables:0"] = "locked", ["lockTimeout"] = "0" }, "00:00:01"));
         await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE locked (id int);");
         await using var holder = await Db.OpenAsync(worker.ClusterConnectionString);
-        await using var transaction = await holder.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await new NpgsqlCommand("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await holder.BeginTransactionAsync(ct);
+        await new NpgsqlCommand("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(ct);
 
-        var run = (await worker.WaitForWindowRunsAsync("w", 1, TimeSpan.FromSeconds(40)))[0];
+        await worker.TriggerWindowAsync("w");
+        var run = (await worker.WaitForWindowRunsAsync("w", 1, TimeSpan.FromSeconds(40), byHand: true))[0];
 
         Assert.Equal("cancelled", run.GetProperty("status").GetString());
         Assert.Contains("end of the maintenance window", run.GetProperty("reason").GetString());
         Assert.True(run.GetProperty("finishedAt").GetDateTimeOffset() >= run.GetProperty("deadlineAt").GetDateTimeOffset());
-        Assert.Equal(0L, await Db.ScalarAsync<long>(worker.ClusterConnectionString,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackgres-ops/run/%' AND state = 'active'"));
-        await transaction.RollbackAsync(TestContext.Current.CancellationToken);
+        await Db.WaitForNoRunBackendsAsync(worker.ClusterConnectionString, "state = 'active'");
+        await transaction.RollbackAsync(ct);
     }
 
     [Fact]

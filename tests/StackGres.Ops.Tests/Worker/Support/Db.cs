@@ -37,6 +37,19 @@ public static class Db
         }
     }
 
+    /// <summary>
+    /// The backends of runs in the database of <paramref name="connectionString"/>, with <paramref name="where"/> added (e.g.
+    /// <c>"wait_event_type = 'Lock'"</c>): only that database's, since other tests' runs share the server.
+    /// </summary>
+    public static async Task<long> RunBackendsAsync(string connectionString, string? where = null) =>
+        await ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'stackgres-ops/run/%'"
+            + (where is null ? "" : " AND " + where));
+
+    /// <summary>Waits until no run has a backend left in the database (a backend ends shortly after its client went away).</summary>
+    public static Task WaitForNoRunBackendsAsync(string connectionString, string? where = null) =>
+        WaitUntilAsync(async () => await RunBackendsAsync(connectionString, where) == 0, TimeSpan.FromSeconds(10), "the runs' backends to go away");
+
     /// <summary>An unpooled connection, so that nothing of a test lingers on the shared server.</summary>
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {

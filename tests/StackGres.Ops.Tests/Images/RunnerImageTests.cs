@@ -80,6 +80,22 @@ public sealed class RunnerImageTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task LogReport_ReadsTheServersLogsOverSql_WithoutAVolume_InTheLockedDownPod()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ProjectImages.EnsureBuiltAsync();
+        // A server that writes its log to files, with the fixture's password (the one the Job's secret holds).
+        await using var logs = await LoggingServer.StartAsync(fixture.Server.Password, "10MB", absoluteLogDirectory: false, ct);
+        await logs.RunWorkloadAsync(transactions: 50, ct);
+
+        var report = await RunAsync(logs.Server.ConnectionString(), "log-report", new { bucket = "30m" }, ct);
+
+        Assert.Equal("sql", report.GetProperty("input").GetProperty("source").GetString());
+        Assert.Equal(LoggingServer.Prefix, report.GetProperty("input").GetProperty("prefix").GetString());
+        Assert.True(report.GetProperty("overview").GetProperty("queries").GetInt64() > 100, report.ToString()[..Math.Min(2000, report.ToString().Length)]);
+    }
+
+    [Fact]
     public async Task ImageUser_IsNonRoot_AndTheRootFilesystemIsReadOnly()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using StackGres.Ops.Jobs.Operations.LogReport.Input;
 using StackGres.Ops.Tests.LogReport;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
@@ -80,6 +82,45 @@ public sealed class LogReportRunTests(PostgresFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("unknown escape '%Z'", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOverSql_FailsInOneSentence_NamingTheMissingGrants_ThenSayingTheServerWritesNoLogFiles()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var role = "logreader_" + Guid.NewGuid().ToString("N")[..8];
+        await Db.ExecuteAsync(fixture.Server.ConnectionString(), $"CREATE ROLE {role} LOGIN PASSWORD '{fixture.Server.Password}'");
+        var cluster = new NpgsqlConnectionStringBuilder(await fixture.CreateDatabaseAsync("ops_cluster", ct)) { Username = role }.ConnectionString;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct, clusterConnectionString: cluster);
+
+        // No log location: the runner reads the server's logs over SQL, as this role.
+        var refused = await FinishAsync(worker, new { bucket = "30m" });
+        Assert.Equal("failed", refused.GetProperty("status").GetString());
+        Assert.Equal(SqlLogSource.Refusal(role, worker.ClusterDatabase, monitor: false, read: false), refused.GetProperty("reason").GetString());
+
+        // EXECUTE is granted in the database the runner connects to: each database has its own functions.
+        await Db.ExecuteAsync(fixture.Server.ConnectionString(worker.ClusterDatabase),
+            $"GRANT pg_monitor TO {role}; GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint) TO {role}");
+        var noFiles = await FinishAsync(worker, new { source = "sql" });
+        Assert.Equal("failed", noFiles.GetProperty("status").GetString());
+        Assert.Equal(
+            "The server writes no log files to read over SQL: logging_collector is off, so its log goes to its standard error; " +
+            "turn logging_collector on, or give logDirectory or files where that log is kept.", noFiles.GetProperty("reason").GetString());
+
+        using var both = await worker.PostRunRawAsync(JsonSerializer.Serialize(new
+        {
+            cluster = WorkerFactory.ClusterName,
+            operation = "log-report",
+            parameters = new { source = "sql", logDirectory = "/var/log/postgresql" },
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("leave them out with source 'sql'", await both.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> FinishAsync(WorkerFactory worker, object parameters)
+    {
+        var id = (await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation = "log-report", parameters })).GetProperty("id").GetGuid();
+        return await worker.WaitForRunAsync(id, TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Npgsql;
 using StackGres.Ops.Jobs.Operations.LogReport.Analysis;
 using StackGres.Ops.Jobs.Operations.LogReport.Input;
 using StackGres.Ops.Jobs.Operations.LogReport.Parsing;
@@ -13,21 +15,50 @@ namespace StackGres.Ops.Jobs.Operations.LogReport;
 /// </summary>
 public static class LogAnalyzer
 {
+    /// <summary>Reads log files and directories on this machine.</summary>
     public static LogReportDocument Analyze(IReadOnlyList<string> paths, LogReportSettings settings, Action<LogProgress>? progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew();
+        return Analyze(LocalLogSource.Instance, LocalLogSource.List(paths), string.Join(", ", paths), null, settings, progress, clock, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the server's own log files over SQL: <c>pg_ls_logdir()</c> lists them, <c>pg_read_binary_file</c> reads them, on up
+    /// to <see cref="SqlLogSource.MaxConnections"/> connections from <paramref name="open"/>. A role without the grants this
+    /// needs is refused with a <see cref="LogInputException"/> that names them.
+    /// </summary>
+    public static async Task<LogReportDocument> AnalyzeOverSqlAsync(Func<CancellationToken, Task<NpgsqlConnection>> open, LogReportSettings settings,
+        Action<LogProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        var (source, candidates) = await SqlLogSource.OpenAsync(open, settings.Jobs, Math.Max(4096, settings.SqlBlockSize), cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            return Analyze(source, candidates, source.Where, source.Settings.LogLinePrefix, settings, progress, clock, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the files <paramref name="source"/> offers.</summary>
+    /// <param name="where">Where the candidates came from, for messages.</param>
+    /// <param name="serverPrefix">The server's log_line_prefix, when the source knows it.</param>
+    /// <param name="clock">Started when the work began (listing included), for the report's elapsed time.</param>
+    internal static LogReportDocument Analyze(ILogSource source, IReadOnlyList<LogFileCandidate> candidates, string where, string? serverPrefix,
+        LogReportSettings settings, Action<LogProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    {
         var warnings = new List<string>();
-        var (files, prefix) = LogInputResolver.Resolve(paths, settings, warnings);
+        var (files, prefix, outsideRange) = LogInputResolver.Resolve(source, candidates, where, settings, serverPrefix, warnings, cancellationToken);
         var options = new AggregatorOptions(
             settings.From is { } from ? LogTimestamp.FromDateTime(from) : long.MinValue,
             settings.To is { } to ? LogTimestamp.FromDateTime(to) : long.MaxValue,
             Math.Max(1, (long)settings.Bucket.TotalSeconds),
             Math.Max(1, settings.Top));
-        var chunks = ChunkPlanner.Plan(files, prefix, Math.Max(1 << 20, settings.ChunkSize));
-        var threads = Math.Clamp(settings.Jobs, 1, Math.Max(1, chunks.Count));
+        var chunks = ChunkPlanner.Plan(source, files, prefix, Math.Max(1 << 20, settings.ChunkSize), cancellationToken);
+        var threads = Math.Clamp(Math.Min(settings.Jobs, source.MaxParallelReads), 1, Math.Max(1, chunks.Count));
         var counters = files.Select(_ => new ReadCounters()).ToArray();
         var total = files.Sum(f => f.Size);
         long read = 0;
@@ -35,14 +66,24 @@ public static class LogAnalyzer
         LogAggregator? merged = null;
         var gate = new Lock();
 
-        Parallel.ForEach(
+        try
+        {
+            ReadChunks();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A reader's failure as it was thrown (a LogInputException says why in a sentence), not wrapped.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        void ReadChunks() => Parallel.ForEach(
             chunks,
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             () => new LogAggregator(options),
             (chunk, _, aggregator) =>
             {
                 var reader = CreateReader(chunk.File.Format, prefix, aggregator);
-                ChunkReader.Read(chunk, reader, bytes =>
+                ChunkReader.Read(source, chunk, reader, bytes =>
                 {
                     var now = Interlocked.Add(ref read, bytes);
                     var last = Interlocked.Read(ref reported);
@@ -111,7 +152,9 @@ public static class LogAnalyzer
 
         var input = new ReportInput
         {
+            Source = source.Name,
             Files = reportFiles,
+            FilesOutsideRange = outsideRange,
             Prefix = prefix?.Text,
             From = settings.From,
             To = settings.To,

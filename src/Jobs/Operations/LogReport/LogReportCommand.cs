@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Npgsql;
 using StackGres.Ops.Jobs.Operations.LogReport.Input;
 using StackGres.Ops.Jobs.Operations.LogReport.Report;
 using StackGres.Ops.Jobs.Runs;
@@ -8,8 +9,9 @@ using StackGres.Ops.Jobs.Runs;
 namespace StackGres.Ops.Jobs.Operations.LogReport;
 
 /// <summary>
-/// The job runner's <c>log-report</c> verb: reads log files and writes the report, as HTML or JSON
-/// by the output's extension (both with --json). Exit codes: 0 done, 1 the logs could not be read, 2 bad arguments.
+/// The job runner's <c>log-report</c> verb: reads log files, or with --sql the server's own logs over SQL, and writes the
+/// report, as HTML or JSON by the output's extension (both with --json). Exit codes: 0 done, 1 the logs could not be
+/// read, 2 bad arguments.
 /// </summary>
 public static class LogReportCommand
 {
@@ -17,14 +19,15 @@ public static class LogReportCommand
 
     public const string Usage =
         "usage: StackGres.Ops.Jobs log-report [--format auto|stderr|csv|json] [--prefix LOG_LINE_PREFIX] [--bucket 1h]\n" +
-        "         [--from TIME] [--to TIME] [--top 20] [--jobs N] [--out report.html|report.json] [--json report.json] FILE|DIR...";
+        "         [--from TIME] [--to TIME] [--top 20] [--jobs N] [--out report.html|report.json] [--json report.json]\n" +
+        "         FILE|DIR... | --sql CONNECTION_STRING (Npgsql's, e.g. 'Host=db;Username=postgres'; the password from $PGPASSWORD)";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var (settings, paths, outPath, jsonPath, problems) = Parse(args);
+        var (settings, paths, sql, outPath, jsonPath, problems) = Parse(args);
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -39,11 +42,18 @@ public static class LogReportCommand
         LogReportDocument report;
         try
         {
-            report = LogAnalyzer.Analyze(paths, settings, null, cancellationToken);
+            report = sql is null
+                ? LogAnalyzer.Analyze(paths, settings, null, cancellationToken)
+                : await AnalyzeOverSqlAsync(sql, settings, cancellationToken).ConfigureAwait(false);
         }
         catch (LogInputException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (NpgsqlException e)
+        {
+            await error.WriteLineAsync($"Could not read the server's logs: {e.Message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -74,6 +84,18 @@ public static class LogReportCommand
         return 0;
     }
 
+    private static async Task<LogReportDocument> AnalyzeOverSqlAsync(string connectionString, LogReportSettings settings, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "stackgres-ops/log-report", Pooling = false };
+        if (string.IsNullOrEmpty(builder.Password) && Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } password)
+        {
+            builder.Password = password;
+        }
+
+        await using var source = NpgsqlDataSource.Create(builder);
+        return await LogAnalyzer.AnalyzeOverSqlAsync(ct => source.OpenConnectionAsync(ct).AsTask(), settings, null, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task WriteJsonAsync(LogReportDocument report, string path, CancellationToken cancellationToken, TextWriter? console = null)
     {
         var json = JsonSerializer.Serialize(report, (JsonTypeInfo<LogReportDocument>)LogReportJson.Options.GetTypeInfo(typeof(LogReportDocument)));
@@ -86,11 +108,12 @@ public static class LogReportCommand
         await File.WriteAllTextAsync(path, json, cancellationToken).ConfigureAwait(false);
     }
 
-    private static (LogReportSettings Settings, List<string> Paths, string? Out, string? Json, List<string> Problems) Parse(string[] args)
+    private static (LogReportSettings Settings, List<string> Paths, string? Sql, string? Out, string? Json, List<string> Problems) Parse(string[] args)
     {
         var settings = new LogReportSettings();
         var paths = new List<string>();
         var problems = new List<string>();
+        string? sql = null;
         string? outPath = null;
         string? jsonPath = null;
         for (var i = 0; i < args.Length; i++)
@@ -138,15 +161,31 @@ public static class LogReportCommand
                 case "--json":
                     jsonPath = value;
                     break;
+                case "--sql":
+                    sql = value;
+                    try
+                    {
+                        _ = new NpgsqlConnectionStringBuilder(value);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        problems.Add($"--sql is not a connection string: {e.Message}");
+                    }
+
+                    break;
                 default:
                     problems.Add($"Unknown option {arg}.");
                     break;
             }
         }
 
-        if (paths.Count == 0)
+        if (paths.Count == 0 && sql is null)
         {
-            problems.Add("No log file or directory given.");
+            problems.Add("No log file or directory given (or --sql to read the server's own logs).");
+        }
+        else if (paths.Count > 0 && sql is not null)
+        {
+            problems.Add("Give log files or directories, or --sql, not both.");
         }
 
         if (settings.Prefix is not null && !Parsing.LogLinePrefix.TryParse(settings.Prefix, out _, out var prefixError))
@@ -154,7 +193,7 @@ public static class LogReportCommand
             problems.Add(prefixError!);
         }
 
-        return (settings, paths, outPath, jsonPath, problems);
+        return (settings, paths, sql, outPath, jsonPath, problems);
     }
 
     private static int PositiveInt(string name, string value, List<string> problems)

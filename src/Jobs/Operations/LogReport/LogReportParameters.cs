@@ -7,6 +7,7 @@ namespace StackGres.Ops.Jobs.Operations.LogReport;
 /// <summary>The parameters of the log-report operation, and the parsing shared with the command line.</summary>
 public static class LogReportParameters
 {
+    public const string SourceName = "source";
     public const string LogDirectoryName = "logDirectory";
     public const string FilesName = "files";
     public const string FormatName = "format";
@@ -21,15 +22,22 @@ public static class LogReportParameters
 
     public static IReadOnlyList<ParameterDefinition> Definitions { get; } =
     [
+        new(SourceName, ParameterType.String,
+            "Where the logs are read: 'files' (logDirectory or files, as the runner sees them), 'sql' (the server's own log_directory, " +
+            "read over its SQL connection with pg_ls_logdir() and pg_read_binary_file(); needs a superuser, or pg_monitor and EXECUTE on " +
+            "pg_read_binary_file(text, bigint, bigint)), or 'auto': files when logDirectory or files is given, sql otherwise.",
+            JsonValue.Create(LogSource.Auto)) { AllowedValues = [LogSource.Auto, LogSource.Files, LogSource.Sql] },
         new(LogDirectoryName, ParameterType.String,
             "Directory holding the PostgreSQL logs, as the runner sees it (the server's log_directory locally, the log volume in Kubernetes). " +
-            "Every file in it is read; when it holds several formats, only jsonlog (else csvlog) files are. Give this or 'files'."),
-        new(FilesName, ParameterType.StringArray, "Log files to read (plain or gzip), in any order: they are read in time order."),
+            "Every file in it is read; when it holds several formats, only jsonlog (else csvlog) files are. For source 'files'."),
+        new(FilesName, ParameterType.StringArray, "Log files to read (plain or gzip), in any order: they are read in time order. For source 'files'."),
         new(FormatName, ParameterType.String, "Log format: auto, stderr, csv or json.", JsonValue.Create("auto")),
         new(PrefixName, ParameterType.String,
-            "log_line_prefix of stderr logs, as in postgresql.conf (e.g. '%m [%p] %q%u@%d '). Default: recognised among the common ones."),
+            "log_line_prefix of stderr logs, as in postgresql.conf (e.g. '%m [%p] %q%u@%d '). Default: over SQL the server's own when its " +
+            "files were written with it, otherwise recognised among the common ones."),
         new(BucketName, ParameterType.String, "Time series bucket: a number and s, m, h or d (e.g. 15m, 1h).", JsonValue.Create("1h")),
-        new(FromName, ParameterType.String, "Only entries at or after this time, as written in the log ('yyyy-MM-dd HH:mm:ss')."),
+        new(FromName, ParameterType.String,
+            "Only entries at or after this time, as written in the log ('yyyy-MM-dd HH:mm:ss'). Over SQL, files last written before it are not read."),
         new(ToName, ParameterType.String, "Only entries before this time, as written in the log ('yyyy-MM-dd HH:mm:ss')."),
         new(TopName, ParameterType.Integer, "How many queries each top list keeps.", JsonValue.Create(20)),
         new(JobsName, ParameterType.Integer, "Threads reading the logs. Default: one per core."),
@@ -98,7 +106,8 @@ public static class LogReportParameters
     }
 
     /// <summary>Binds validated values; problems are added to <paramref name="errors"/>.</summary>
-    public static (LogReportSettings Settings, List<string> Paths) From(ParameterValues values, List<string> errors)
+    /// <returns>The settings, the source (<see cref="LogSource.Files"/> or <see cref="LogSource.Sql"/>, 'auto' decided) and the paths for files.</returns>
+    public static (LogReportSettings Settings, string Source, List<string> Paths) From(ParameterValues values, List<string> errors)
     {
         var settings = new LogReportSettings
         {
@@ -116,9 +125,20 @@ public static class LogReportParameters
             paths.Add(directory);
         }
 
-        if (paths.Count == 0)
+        var source = values.GetString(SourceName) ?? LogSource.Auto;
+        if (source == LogSource.Auto)
         {
-            errors.Add($"Give '{LogDirectoryName}' or '{FilesName}': where the logs are.");
+            source = paths.Count > 0 ? LogSource.Files : LogSource.Sql;
+        }
+
+        if (source == LogSource.Files && paths.Count == 0)
+        {
+            errors.Add($"Give '{LogDirectoryName}' or '{FilesName}': where the logs are (or source '{LogSource.Sql}' to read the server's own logs over SQL).");
+        }
+        else if (source == LogSource.Sql && paths.Count > 0)
+        {
+            errors.Add($"'{LogDirectoryName}' and '{FilesName}' name files where the runner runs: leave them out with source '{LogSource.Sql}', " +
+                       "which reads the server's own log directory.");
         }
 
         if (settings.Prefix is not null && !Parsing.LogLinePrefix.TryParse(settings.Prefix, out _, out var prefixError))
@@ -136,6 +156,6 @@ public static class LogReportParameters
             errors.Add("'top' must be between 1 and 1000.");
         }
 
-        return (settings, paths);
+        return (settings, source, paths);
     }
 }

@@ -25,4 +25,7 @@ public sealed record LogReportSettings
 
     /// <summary>Plain files larger than this are split between threads.</summary>
     public long ChunkSize { get; init; } = 32L << 20;
+
+    /// <summary>Bytes per pg_read_binary_file call when the logs are read over SQL (smaller in tests, to cross many block boundaries).</summary>
+    internal int SqlBlockSize { get; init; } = SqlLogStream.BlockSize;
 }

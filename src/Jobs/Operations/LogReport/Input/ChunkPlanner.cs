@@ -11,7 +11,8 @@ internal static class ChunkPlanner
 {
     private const int ProbeSize = 1 << 20;
 
-    public static List<LogChunk> Plan(IReadOnlyList<LogInputFile> files, LogLinePrefix? prefix, long chunkSize)
+    public static List<LogChunk> Plan(ILogSource source, IReadOnlyList<LogInputFile> files, LogLinePrefix? prefix, long chunkSize,
+        CancellationToken cancellationToken)
     {
         var chunks = new List<LogChunk>();
         for (var index = 0; index < files.Count; index++)
@@ -21,10 +22,11 @@ internal static class ChunkPlanner
             var start = 0L;
             if (pieces > 1)
             {
-                using var handle = File.OpenHandle(file.Path);
+                var probe = new byte[ProbeSize];
                 for (var piece = 1; piece < pieces; piece++)
                 {
-                    var boundary = FindBoundary(handle, file, prefix, file.Size * piece / pieces);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var boundary = FindBoundary(source, probe, file, prefix, file.Size * piece / pieces);
                     if (boundary > start && boundary < file.Size)
                     {
                         chunks.Add(new LogChunk(file, index, start, boundary));
@@ -40,10 +42,9 @@ internal static class ChunkPlanner
     }
 
     /// <summary>The offset of the first message start at or after <paramref name="offset"/>; -1 when none is near.</summary>
-    private static long FindBoundary(Microsoft.Win32.SafeHandles.SafeFileHandle handle, LogInputFile file, LogLinePrefix? prefix, long offset)
+    private static long FindBoundary(ILogSource source, byte[] buffer, LogInputFile file, LogLinePrefix? prefix, long offset)
     {
-        var buffer = new byte[ProbeSize];
-        var read = RandomAccess.Read(handle, buffer, offset);
+        var read = source.ReadAt(file.Path, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Size - offset)), offset);
         var data = buffer.AsSpan(0, read);
         var entry = new LogEntry();
         var clock = new LogTimestamp();

@@ -9,26 +9,14 @@ internal static class ChunkReader
 {
     private const int BlockSize = 1 << 20;
 
-    /// <summary>Reads <paramref name="chunk"/>; <paramref name="onBytes"/> hears how many bytes each block had.</summary>
-    public static void Read(LogChunk chunk, ILogReader reader, Action<long> onBytes, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="chunk"/> from <paramref name="source"/>; <paramref name="onBytes"/> hears how many bytes each block had.</summary>
+    public static void Read(ILogSource source, LogChunk chunk, ILogReader reader, Action<long> onBytes, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(chunk.File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            bufferSize: 1, FileOptions.SequentialScan);
-        Stream stream = file;
-        if (chunk.File.Compressed)
-        {
-            stream = new GZipStream(file, CompressionMode.Decompress);
-        }
-        else
-        {
-            file.Seek(chunk.Start, SeekOrigin.Begin);
-        }
-
-        using (stream)
-        {
-            var remaining = chunk.File.Compressed ? long.MaxValue : chunk.End - chunk.Start;
-            Pump(stream, remaining, reader, onBytes, cancellationToken, chunk.File.Compressed ? () => file.Position : null);
-        }
+        var compressed = chunk.File.Compressed;
+        using var raw = source.OpenRead(chunk.File.Path, chunk.Start, compressed ? chunk.File.Size : chunk.End - chunk.Start, cancellationToken);
+        using var stream = compressed ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+        var remaining = compressed ? long.MaxValue : chunk.End - chunk.Start;
+        Pump(stream, remaining, reader, onBytes, cancellationToken, compressed ? () => raw.Position : null);
     }
 
     private static void Pump(Stream stream, long remaining, ILogReader reader, Action<long> onBytes, CancellationToken cancellationToken,

@@ -8,20 +8,22 @@ internal static class FormatDetector
 {
     public const int HeadSize = 64 * 1024;
 
-    public static bool IsGzip(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[2];
-        return stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    }
+    public static bool IsGzip(ReadOnlySpan<byte> start) => start.Length >= 2 && start[0] == 0x1f && start[1] == 0x8b;
 
-    /// <summary>The first bytes of the (decompressed) file.</summary>
-    public static byte[] ReadHead(string path, bool compressed)
+    /// <summary>The first bytes of the file, decompressed when it is gzip (<paramref name="compressed"/>).</summary>
+    public static byte[] ReadHead(ILogSource source, LogFileCandidate file, out bool compressed, CancellationToken cancellationToken)
     {
-        using var file = File.OpenRead(path);
-        using Stream stream = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var raw = new byte[Math.Min(HeadSize, file.Size)];
+        var read = source.ReadAt(file.Path, raw, 0);
+        compressed = IsGzip(raw.AsSpan(0, read));
+        if (!compressed)
+        {
+            return read == raw.Length ? raw : raw[..read];
+        }
+
+        using var stream = new GZipStream(source.OpenRead(file.Path, 0, file.Size, cancellationToken), CompressionMode.Decompress);
         var buffer = new byte[HeadSize];
-        var read = 0;
+        read = 0;
         try
         {
             read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);

@@ -2,47 +2,34 @@ using StackGres.Ops.Jobs.Operations.LogReport.Parsing;
 
 namespace StackGres.Ops.Jobs.Operations.LogReport.Input;
 
-/// <summary>From the paths a user gave (files and directories) to the files to read, detected and in time order.</summary>
+/// <summary>From the files a source offers to the files to read: detected, within the time range, and in time order.</summary>
 internal static class LogInputResolver
 {
-    public static (List<LogInputFile> Files, LogLinePrefix? Prefix) Resolve(IReadOnlyList<string> paths, LogReportSettings settings, List<string> warnings)
+    /// <param name="where">Where the candidates came from, for messages ("/var/log/postgresql", "the server's log directory 'log'").</param>
+    /// <param name="serverPrefix">The server's log_line_prefix when the source knows it: used for stderr files when none is given and it fits.</param>
+    public static LogInputSet Resolve(ILogSource source, IReadOnlyList<LogFileCandidate> candidates, string where, LogReportSettings settings,
+        string? serverPrefix, List<string> warnings, CancellationToken cancellationToken)
     {
-        if (paths.Count == 0)
-        {
-            throw new LogInputException("No log file given: name files or a log directory.");
-        }
-
-        var candidates = new List<(string Path, bool FromDirectory)>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path))
-            {
-                candidates.AddRange(Directory.EnumerateFiles(path)
-                    .Where(f => !Path.GetFileName(f).StartsWith('.'))
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => (f, true)));
-            }
-            else if (File.Exists(path))
-            {
-                candidates.Add((path, false));
-            }
-            else
-            {
-                throw new LogInputException($"'{path}' is neither a file nor a directory.");
-            }
-        }
-
+        var from = settings.From is { } start ? LogTimestamp.FromDateTime(start) : long.MinValue;
         var files = new List<(LogInputFile File, bool FromDirectory, byte[] Head)>();
-        foreach (var (path, fromDirectory) in candidates)
+        var outsideRange = 0;
+        foreach (var candidate in candidates)
         {
-            var size = new FileInfo(path).Length;
-            if (size == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (candidate.Size == 0)
             {
                 continue;
             }
 
-            var compressed = FormatDetector.IsGzip(path);
-            var head = FormatDetector.ReadHead(path, compressed);
+            if (candidate.LastModified < from)
+            {
+                // Last written before the range starts: none of its entries can be in it.
+                outsideRange++;
+                continue;
+            }
+
+            var path = candidate.Path;
+            var head = FormatDetector.ReadHead(source, candidate, out var compressed, cancellationToken);
             if (FormatDetector.BinaryReason(head) is { } reason)
             {
                 warnings.Add($"{path} was skipped: {reason}.");
@@ -50,15 +37,16 @@ internal static class LogInputResolver
             }
 
             var format = settings.Format == LogFormat.Auto ? FormatDetector.Detect(head) : settings.Format;
-            var endsWithNewline = compressed || EndsWithNewline(path, size);
-            files.Add((new LogInputFile(path, format, size, compressed, FormatDetector.FirstTime(head), endsWithNewline), fromDirectory, head));
+            var endsWithNewline = compressed || EndsWithNewline(source, candidate, head);
+            files.Add((new LogInputFile(path, format, candidate.Size, compressed, FormatDetector.FirstTime(head), endsWithNewline), candidate.FromDirectory, head));
         }
 
         if (files.Count == 0)
         {
-            throw new LogInputException(warnings.Count > 0
-                ? "No readable log file: " + string.Join(" ", warnings)
-                : $"No log file with content in {string.Join(", ", paths)}.");
+            throw new LogInputException(
+                warnings.Count > 0 ? "No readable log file: " + string.Join(" ", warnings)
+                : outsideRange > 0 ? $"No log file in {where} was written to at or after {settings.From:yyyy-MM-dd HH:mm:ss} (the 'from' time): all {outsideRange} end before it."
+                : $"No log file with content in {where}.");
         }
 
         var formats = files.Where(f => f.FromDirectory).Select(f => f.File.Format).Distinct().ToList();
@@ -71,9 +59,10 @@ internal static class LogInputResolver
             files.RemoveAll(f => f.FromDirectory && f.File.Format != keep);
         }
 
-        var prefix = ResolvePrefix(files.Where(f => f.File.Format == LogFormat.Stderr).Select(f => (f.File.Path, f.Head)).ToList(), settings, warnings);
+        var prefix = ResolvePrefix(files.Where(f => f.File.Format == LogFormat.Stderr).Select(f => (f.File.Path, f.Head)).ToList(), settings,
+            serverPrefix, warnings);
         var ordered = files.Select(f => f.File).OrderBy(f => f.FirstTime).ThenBy(f => f.Path, StringComparer.Ordinal).ToList();
-        return (ordered, prefix);
+        return new LogInputSet(ordered, prefix, outsideRange);
     }
 
     public static string Name(LogFormat format) => format switch
@@ -83,7 +72,8 @@ internal static class LogInputResolver
         _ => "stderr",
     };
 
-    private static LogLinePrefix? ResolvePrefix(List<(string Path, byte[] Head)> stderrFiles, LogReportSettings settings, List<string> warnings)
+    private static LogLinePrefix? ResolvePrefix(List<(string Path, byte[] Head)> stderrFiles, LogReportSettings settings, string? serverPrefix,
+        List<string> warnings)
     {
         if (stderrFiles.Count == 0)
         {
@@ -103,6 +93,12 @@ internal static class LogInputResolver
             return prefix;
         }
 
+        if (serverPrefix is not null && LogLinePrefix.TryParse(serverPrefix, out var server, out _) && PrefixDetector.MatchRate(server!, head) >= 0.5)
+        {
+            // The server's own log_line_prefix, when its files were written with it.
+            return server;
+        }
+
         var (detected, detectedRate) = PrefixDetector.Detect(head);
         if (detected is null || detectedRate < 0.5)
         {
@@ -117,10 +113,14 @@ internal static class LogInputResolver
     private static LogLinePrefix Parse(string text) =>
         LogLinePrefix.TryParse(text, out var prefix, out var error) ? prefix! : throw new LogInputException(error!);
 
-    private static bool EndsWithNewline(string path, long size)
+    private static bool EndsWithNewline(ILogSource source, LogFileCandidate file, byte[] head)
     {
-        using var handle = File.OpenHandle(path);
+        if (head.Length == file.Size)
+        {
+            return head[^1] == '\n';
+        }
+
         Span<byte> last = stackalloc byte[1];
-        return RandomAccess.Read(handle, last, size - 1) == 1 && last[0] == '\n';
+        return source.ReadAt(file.Path, last, file.Size - 1) == 1 && last[0] == '\n';
     }
 }

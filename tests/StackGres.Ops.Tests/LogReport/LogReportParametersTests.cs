@@ -30,6 +30,18 @@ public sealed class LogReportParametersTests
     }
 
     [Fact]
+    public void Jobs_IsOne_OverSql_UnlessGiven()
+    {
+        var (sql, _, _) = Bind(new { }, out _);
+        var (given, _, _) = Bind(new { source = "sql", jobs = 3 }, out _);
+        var (files, _, _) = Bind(new { logDirectory = "/var/log/postgresql" }, out _);
+
+        Assert.Equal(1, sql.Jobs);
+        Assert.Equal(3, given.Jobs);
+        Assert.Equal(Environment.ProcessorCount, files.Jobs);
+    }
+
+    [Fact]
     public void Validate_Refuses_SqlWithALogLocation_FilesWithout_AndAnUnknownSource()
     {
         Bind(new { source = "sql", logDirectory = "/var/log/postgresql" }, out var sqlWithDirectory);

@@ -179,6 +179,12 @@ public static class LogReportCommand
             }
         }
 
+        if (sql is not null && !args.Contains("--jobs"))
+        {
+            // As the operation: one connection unless told otherwise.
+            settings = settings with { Jobs = 1 };
+        }
+
         if (paths.Count == 0 && sql is null)
         {
             problems.Add("No log file or directory given (or --sql to read the server's own logs).");

@@ -40,7 +40,8 @@ public static class LogReportParameters
             "Only entries at or after this time, as written in the log ('yyyy-MM-dd HH:mm:ss'). Over SQL, files last written before it are not read."),
         new(ToName, ParameterType.String, "Only entries before this time, as written in the log ('yyyy-MM-dd HH:mm:ss')."),
         new(TopName, ParameterType.Integer, "How many queries each top list keeps.", JsonValue.Create(20)),
-        new(JobsName, ParameterType.Integer, "Threads reading the logs. Default: one per core."),
+        new(JobsName, ParameterType.Integer,
+            "Threads reading the logs (over SQL, each on a connection of its own, at most 4). Default: one per core for files, one over SQL."),
     ];
 
     public static LogFormat ParseFormat(string? value, List<string> errors)
@@ -129,6 +130,12 @@ public static class LogReportParameters
         if (source == LogSource.Auto)
         {
             source = paths.Count > 0 ? LogSource.Files : LogSource.Sql;
+        }
+
+        if (source == LogSource.Sql && !values.Has(JobsName))
+        {
+            // A second connection made reading slower where the runner shares the server's cores (bench/log-report/README.md).
+            settings = settings with { Jobs = 1 };
         }
 
         if (source == LogSource.Files && paths.Count == 0)

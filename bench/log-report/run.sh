@@ -6,9 +6,14 @@
 # single process and -j 2. Prints wall and CPU seconds, MB/s, the ratios and the peak RSS of each run,
 # and the load average before and after (the machine may be shared).
 #
+# Then it reads the same files over SQL from a running server (log-report --sql: pg_ls_logdir and
+# pg_read_binary_file over TCP on loopback) beside the same runner reading them from disk, with one and
+# two jobs, and checks that both reports are the same.
+#
 # Usage: bench/log-report/run.sh [--keep]   (logs go to $BENCH_DIR, default /tmp/stackgres-ops-log-bench;
 #        they are generated once and reused; --keep leaves them there afterwards)
 #        BENCH_AOT=1 also publishes the runner Native AOT and times it on one core.
+#        BENCH_SQL_ONLY=1 times only the SQL reading against the files (no pgBadger).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGET_MB=${TARGET_MB:-310}
@@ -102,6 +107,68 @@ timed() {
   rm -f "$out"
 }
 
+# The SQL source against the files, on the same logs: a server of its own (logging_collector off, so it writes
+# nothing into the directory it lists) whose log_directory is, in turn, a directory holding one format's file.
+sql_bench() {
+  local data="$BENCH_DIR/sqldata" port=55498 format file dir ours_args
+  rm -rf "$data"; mkdir -p "$data"
+  [[ ${#RUN_AS[@]} -gt 0 ]] && chown postgres "$data"
+  "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$data" -A trust -U postgres --no-sync >/dev/null
+  cat >> "$data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+logging_collector = off
+CONF
+  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$data" -l "$BENCH_DIR/sql-server.log" -w start >/dev/null
+  local sql="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "load before: $(uptime)"
+  printf "%-8s %6s | %-30s | %-30s | %-30s | %-30s | %s\n" format MB "files, 1 job" "sql, 1 job" "files, 2 jobs" "sql, 2 jobs" "reports"
+  for format in stderr csv json; do
+    case $format in
+      stderr) file="$BENCH_DIR/logs/postgresql.log"; ours_args=(--format stderr --prefix "$PREFIX") ;;
+      csv) file="$BENCH_DIR/logs/postgresql.csv"; ours_args=(--format csv) ;;
+      json) file="$BENCH_DIR/logs/postgresql.json"; ours_args=(--format json) ;;
+    esac
+    dir="$BENCH_DIR/sql-$format"
+    rm -rf "$dir"; mkdir -p "$dir"; ln "$file" "$dir/"; chmod a+r "$file"  # the server's OS user reads it
+    PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres psql -X -q -c "alter system set log_directory = '$dir'" -c "select pg_reload_conf()" postgres >/dev/null
+    mb=$(( $(stat -c %s "$file") / 1048576 ))
+    cat "$file" >/dev/null  # page cache: the server and the runner read from memory
+    read -r f1 fr1 fc1 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-files.json "$file")
+    read -r s1 sr1 sc1 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 1 --out /tmp/stackgres-ops-bench-sql.json --sql "$sql")
+    read -r f2 fr2 fc2 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 2 --out /tmp/stackgres-ops-bench-files.json "$file")
+    read -r s2 sr2 sc2 < <(timed "${OURS[@]}" "${ours_args[@]}" --jobs 2 --out /tmp/stackgres-ops-bench-sql.json --sql "$sql")
+    # The same report but for what may differ: when and how fast it was made, the source, the paths.
+    same=$(python3 - /tmp/stackgres-ops-bench-files.json /tmp/stackgres-ops-bench-sql.json <<'PY'
+import json, os, sys
+def load(path):
+    report = json.load(open(path))
+    report.pop("generatedAt", None)
+    for key in ("source", "elapsedMs", "threads"):
+        report["input"].pop(key, None)
+    for f in report["input"]["files"]:
+        f["path"] = os.path.basename(f["path"])
+    return report
+print("same" if load(sys.argv[1]) == load(sys.argv[2]) else "DIFFERENT")
+PY
+)
+    cell() { awk -v s="$1" -v mb="$mb" -v c="$2" 'BEGIN { printf "%6.2f s %6.1f MB/s, cpu %5.2f s", s, mb / s, c }'; }
+    printf "%-8s %6d | %s | %s | %s | %s | %s\n" "$format" "$mb" "$(cell "$f1" "$fc1")" "$(cell "$s1" "$sc1")" "$(cell "$f2" "$fc2")" "$(cell "$s2" "$sc2")" "$same"
+    rm -rf "$dir"
+  done
+  echo "load after: $(uptime)"
+  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$data" -w stop >/dev/null
+  rm -rf "$data" "$BENCH_DIR/sql-server.log" /tmp/stackgres-ops-bench-files.json /tmp/stackgres-ops-bench-sql.json
+}
+
+if [[ "${BENCH_SQL_ONLY:-}" == "1" ]]; then
+  sql_bench
+  rm -rf "$RUNNER_DIR" ${AOT_DIR:+"$AOT_DIR"}
+  [[ "$KEEP" == "--keep" ]] || rm -rf "$BENCH_DIR"
+  exit 0
+fi
+
 # The machine may be shared: the load before and after says how much the wall-clock figures are worth;
 # CPU seconds are the work each tool did, whatever else ran.
 echo "load before: $(uptime)"
@@ -136,5 +203,7 @@ if [[ -n "$AOT_DIR" ]]; then
   printf "%s\n" "${AOT_LINES[@]}"
 fi
 echo "load after: $(uptime)"
+echo "reading over SQL against reading the files:"
+sql_bench
 rm -rf /tmp/stackgres-ops-bench-report.json /tmp/stackgres-ops-bench-pgbadger.json "$RUNNER_DIR" ${AOT_DIR:+"$AOT_DIR"}
 [[ "$KEEP" == "--keep" ]] || rm -rf "$BENCH_DIR"

@@ -10,7 +10,9 @@ namespace StackGres.Ops.Jobs.Backup;
 /// Every command gets <c>--config</c> and <c>--stanza</c>; failures become <see cref="OperationFailedException"/>
 /// with pgBackRest's own message.
 /// </summary>
-public sealed class PgBackRest(string executable, string configPath, string stanza, DataDirectoryOwner owner)
+/// <param name="instanceConfigPath">Where the instances' own pgbackrest.conf is, when they archive through their TLS
+/// server's configuration rather than this one (the runner is not on their machine); null: this configuration.</param>
+public sealed class PgBackRest(string executable, string configPath, string stanza, DataDirectoryOwner owner, string? instanceConfigPath = null)
 {
     public string Executable => executable;
     public string ConfigPath => configPath;
@@ -18,7 +20,9 @@ public sealed class PgBackRest(string executable, string configPath, string stan
     public DataDirectoryOwner Owner => owner;
 
     /// <summary>The archive_command that pushes the server's WAL into this stanza.</summary>
-    public string ArchiveCommand => $"{ShellWord(executable)} --config={ShellWord(configPath)} --stanza={ShellWord(stanza)} archive-push %p";
+    public string ArchiveCommand => instanceConfigPath is { } instanceConfig
+        ? $"pgbackrest --config={ShellWord(instanceConfig)} --stanza={ShellWord(stanza)} archive-push %p"
+        : $"{ShellWord(executable)} --config={ShellWord(configPath)} --stanza={ShellWord(stanza)} archive-push %p";
 
     /// <summary>Runs one command; the result as it is, whatever the exit code.</summary>
     public Task<ToolResult> RunAsync(string command, IEnumerable<string> options, CancellationToken cancellationToken,

@@ -13,10 +13,11 @@ public static class PgBackRestConfig
 {
     public const string FileName = "pgbackrest.conf";
 
-    public static string Render(ClusterConnection cluster, string stanza, string configDirectory, S3Secrets? secrets)
+    /// <param name="remote">The primary through its TLS server; null: on this machine, by <see cref="ClusterConnection.Local"/>,
+    /// or not needed (a TLS cluster's commands on the repository alone: info, expire).</param>
+    public static string Render(ClusterConnection cluster, string stanza, string configDirectory, S3Secrets? secrets, PgBackRestRemote? remote = null)
     {
         var backup = cluster.Backup ?? throw new ArgumentException("The cluster has no backup repository.", nameof(cluster));
-        var local = cluster.Local ?? throw new ArgumentException("The cluster has no data directory.", nameof(cluster));
         var global = new List<(string, string)>
         {
             ("repo1-type", backup.Type == BackupRepositoryType.S3 ? "s3" : "posix"),
@@ -52,16 +53,26 @@ public static class PgBackRestConfig
             ("start-fast", "y"),
         ]);
 
-        var stanzaSection = new List<(string, string)>
+        var stanzaSection = new List<(string, string)>();
+        if (remote is not null)
         {
-            ("pg1-path", local.DataDirectory),
-            ("pg1-port", cluster.Port.ToString(CultureInfo.InvariantCulture)),
-            ("pg1-user", cluster.Username),
-        };
-        if (local.SocketDirectory is { } socket)
-        {
-            stanzaSection.Add(("pg1-socket-path", socket));
+            stanzaSection.AddRange(remote.Options());
         }
+        else if (backup.Server is null)
+        {
+            var local = cluster.Local ?? throw new ArgumentException("The cluster has no data directory.", nameof(cluster));
+            stanzaSection.AddRange([
+                ("pg1-path", local.DataDirectory),
+                ("pg1-port", cluster.Port.ToString(CultureInfo.InvariantCulture)),
+            ]);
+            if (local.SocketDirectory is { } socket)
+            {
+                stanzaSection.Add(("pg1-socket-path", socket));
+            }
+        }
+
+        // pgBackRest on the server's side connects to PostgreSQL as this user too.
+        stanzaSection.Add(("pg1-user", cluster.Username));
 
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"# Written by StackGres.Ops for cluster {cluster.Name ?? stanza}; rewritten by every backup operation.");

@@ -15,22 +15,20 @@ public static class PgBackRestSetup
     /// <summary>Environment variable naming the pgbackrest program; default: <c>pgbackrest</c> on PATH.</summary>
     public const string ExecutableVariable = "OPS_PGBACKREST";
 
-    public static async Task<PgBackRest> PrepareAsync(ClusterConnection cluster, CancellationToken cancellationToken)
+    /// <param name="remote">For a cluster backed up through pgBackRest's TLS server, the primary as reached through it
+    /// (needed by the commands that touch PostgreSQL); null for the repository alone.</param>
+    public static async Task<PgBackRest> PrepareAsync(ClusterConnection cluster, CancellationToken cancellationToken, PgBackRestRemote? remote = null)
     {
         var name = cluster.Name ?? cluster.ToString();
         var backup = cluster.Backup
                      ?? throw new OperationFailedException($"Cluster '{name}' has no backup repository configured (Ops:Clusters:{name}:Backup).");
-        var local = cluster.Local
-                    ?? throw new OperationFailedException(
-                        $"Cluster '{name}' has no DataDirectory configured (Ops:Clusters:{name}:DataDirectory): pgBackRest reads and " +
-                        "writes the data directory itself, so backups run on the cluster's machine and need to know where it is.");
         var executable = LocateExecutable();
-        var owner = await DataDirectoryOwner.ForAsync(local.DataDirectory, cancellationToken).ConfigureAwait(false);
+        var owner = await OwnerAsync(cluster, name, backup, cancellationToken).ConfigureAwait(false);
         var stanza = backup.StanzaOr(cluster.Name);
         var configDirectory = ConfigDirectory(cluster);
 
         var secrets = backup.Type == BackupRepositoryType.S3 ? ReadS3Secrets(name, backup.S3) : null;
-        var content = PgBackRestConfig.Render(cluster, stanza, configDirectory, secrets);
+        var content = PgBackRestConfig.Render(cluster, stanza, configDirectory, secrets, remote);
         await owner.CreateDirectoryAsync(configDirectory, privateMode: true, cancellationToken).ConfigureAwait(false);
         foreach (var sub in new[] { "log", "lock", "spool" })
         {
@@ -62,7 +60,27 @@ public static class PgBackRestSetup
             File.Move(temporary, configPath, overwrite: true);
         }
 
-        return new PgBackRest(executable, configPath, stanza, owner);
+        return new PgBackRest(executable, configPath, stanza, owner, backup.Server?.ConfigPath);
+    }
+
+    /// <summary>
+    /// Who runs pgBackRest: on the primary's machine, the data directory's owner; on the repository side of a TLS
+    /// server, the POSIX repository's owner when this process is root (the instances' archive-push writes there as that
+    /// user), else this process's user.
+    /// </summary>
+    private static Task<DataDirectoryOwner> OwnerAsync(ClusterConnection cluster, string name, BackupRepository backup, CancellationToken cancellationToken)
+    {
+        if (backup.Server is not null)
+        {
+            return DataDirectoryOwner.ForRepositoryAsync(backup.Type == BackupRepositoryType.Posix ? backup.Path : null, cancellationToken);
+        }
+
+        var local = cluster.Local
+                    ?? throw new OperationFailedException(
+                        $"Cluster '{name}' has no DataDirectory configured (Ops:Clusters:{name}:DataDirectory): pgBackRest reads and " +
+                        "writes the data directory itself, so backups run on the cluster's machine and need to know where it is " +
+                        "(or through pgBackRest's TLS server on the instances: Backup:Server).");
+        return DataDirectoryOwner.ForAsync(local.DataDirectory, cancellationToken);
     }
 
     /// <summary>The directory the backup operations own for this cluster.</summary>
@@ -72,6 +90,12 @@ public static class PgBackRestSetup
         if (backup.ConfigDirectory is { } configured)
         {
             return configured;
+        }
+
+        if (backup.Server is not null)
+        {
+            // The repository side of a TLS server keeps nothing of its own between runs (a Job's pod writes only to /tmp).
+            return Path.Combine(Path.GetTempPath(), "stackgres-ops", "pgbackrest-" + backup.StanzaOr(cluster.Name));
         }
 
         var dataDirectory = Path.TrimEndingDirectorySeparator(cluster.Local?.DataDirectory

@@ -31,5 +31,8 @@ public sealed record BackupRepository
 
     public S3Repository? S3 { get; init; }
 
+    /// <summary>pgBackRest's TLS server on the instances; null: pgBackRest runs on the primary's machine, on its data directory.</summary>
+    public PgBackRestServer? Server { get; init; }
+
     public string StanzaOr(string? clusterName) => Stanza ?? clusterName ?? "main";
 }

@@ -20,10 +20,13 @@ public static partial class BackupSettingsValidator
             return;
         }
 
-        if (cluster.DataDirectory is null)
+        if (cluster.DataDirectory is null && backup.Server is null)
         {
-            failures.Add($"{key}:Backup needs {key}:DataDirectory: pgBackRest works on the data directory itself.");
+            failures.Add($"{key}:Backup needs {key}:DataDirectory (pgBackRest works on the data directory itself, on the primary's " +
+                         $"machine) or {key}:Backup:Server (pgBackRest's TLS server beside the instances).");
         }
+
+        ValidateServer($"{key}:Backup:Server", backup.Server, failures);
 
         if (backup.Stanza is { } stanza && !StanzaName().IsMatch(stanza))
         {
@@ -53,6 +56,37 @@ public static partial class BackupSettingsValidator
         }
 
         ValidateS3($"{key}:Backup:S3", backup.S3, failures);
+    }
+
+    private static void ValidateServer(string key, PgBackRestServer? server, List<string> failures)
+    {
+        if (server is null)
+        {
+            return;
+        }
+
+        if (server.Port is < 1 or > 65535)
+        {
+            failures.Add($"{key}:Port must be between 1 and 65535 (got {server.Port}).");
+        }
+
+        if (server.Host is { } host && (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            failures.Add($"{key}:Host must be a host name without spaces (got '{host}').");
+        }
+
+        if (server.CertificateDirectory is null && server.CertificateSecret is null)
+        {
+            failures.Add($"{key} needs CertificateDirectory (where the runner finds {PgBackRestServer.CertificateFile}, " +
+                         $"{PgBackRestServer.KeyFile} and {PgBackRestServer.CaFile}) or CertificateSecret (a Secret mounted into Jobs).");
+        }
+
+        Absolute(key, "CertificateDirectory", server.CertificateDirectory, failures);
+        Absolute(key, "ConfigPath", server.ConfigPath, failures);
+        if (server.CertificateSecret is { } secret && !DnsSubdomain().IsMatch(secret))
+        {
+            failures.Add($"{key}:CertificateSecret must be a Kubernetes Secret name (lower-case letters, digits, '-' and '.'; got '{secret}').");
+        }
     }
 
     private static void ValidateS3(string key, S3Repository? s3, List<string> failures)
@@ -107,4 +141,7 @@ public static partial class BackupSettingsValidator
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
     private static partial Regex StanzaName();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")]
+    private static partial Regex DnsSubdomain();
 }

@@ -74,6 +74,19 @@ public sealed class ExecutorOptionsValidator : IValidateOptions<ExecutorOptions>
             }
         }
 
+        foreach (var (name, id) in new[] { ("RunAsUser", options.RunAsUser), ("RunAsGroup", options.RunAsGroup), ("FsGroup", options.FsGroup) })
+        {
+            if (id is < 0 or > int.MaxValue)
+            {
+                yield return $"{section}:{name} must be a user or group id from 0 to {int.MaxValue} (got {id}).";
+            }
+        }
+
+        if (options.RunAsUser == 0)
+        {
+            yield return $"{section}:RunAsUser must not be 0: runner pods run as non-root.";
+        }
+
         foreach (var (name, volume) in options.Volumes)
         {
             foreach (var failure in volume.Failures(name, $"{section}:Volumes:{name}"))

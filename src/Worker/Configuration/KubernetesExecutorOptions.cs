@@ -34,6 +34,16 @@ public sealed class KubernetesExecutorOptions
     /// <summary>Volumes mounted into every runner pod, by name (e.g. the servers' logs for log-report).</summary>
     public Dictionary<string, RunnerVolumeOptions> Volumes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The runner pods' user, group and fsGroup (pod securityContext); none: the image's user (1654). A backup repository
+    /// on a volume that the instances' archive-push also writes needs the instances' user here (StackGres: 999, PGO: 26).
+    /// </summary>
+    public long? RunAsUser { get; set; }
+
+    public long? RunAsGroup { get; set; }
+
+    public long? FsGroup { get; set; }
+
     /// <summary>How long a finished Job (and its pod's log) stays before Kubernetes removes it.</summary>
     public TimeSpan TtlAfterFinished { get; set; } = TimeSpan.FromHours(1);
 

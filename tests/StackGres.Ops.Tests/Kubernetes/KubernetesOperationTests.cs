@@ -73,6 +73,26 @@ public sealed class KubernetesOperationTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task LogReport_RunsAsJob_OverSql_WithNothingMounted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A server that writes its log to files no volume shares: the Job reads them over its SQL connection.
+        await using var logs = await LoggingServer.StartAsync(fixture.Server.Password, "10MB", absoluteLogDirectory: false, ct);
+        await logs.RunWorkloadAsync(transactions: 50, ct);
+        await using var bed = await KubernetesWorkerBed.StartAsync();
+        await using var worker = await bed.CreateWorkerAsync(fixture, ct, cluster: logs.Server.ConnectionString());
+
+        var run = await SucceedAsync(worker, "log-report", new { bucket = "30m" });
+
+        var input = run.GetProperty("result").GetProperty("input");
+        Assert.Equal("sql", input.GetProperty("source").GetString());
+        Assert.Equal(LoggingServer.Prefix, input.GetProperty("prefix").GetString());
+        Assert.True(run.GetProperty("result").GetProperty("overview").GetProperty("queries").GetInt64() > 100, input.ToString());
+        var pod = Assert.Single(bed.Jobs()).Spec.Template.Spec;
+        Assert.DoesNotContain(pod.Containers[0].VolumeMounts, m => m.MountPath != "/tmp");
+    }
+
+    [Fact]
     public async Task MemoryLimitTooSmall_IsARealOomKill_ReportedAsSuch()
     {
         var ct = TestContext.Current.CancellationToken;

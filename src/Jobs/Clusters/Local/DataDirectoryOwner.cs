@@ -56,6 +56,15 @@ public sealed class DataDirectoryOwner
             $"pgBackRest and pg_ctl must run as '{owner}'. Run the worker (or the job runner) as '{owner}', or as root.");
     }
 
+    /// <summary>
+    /// For pgBackRest on the repository side: the owner of the repository directory <paramref name="repositoryPath"/>
+    /// when this process is root and it exists, else this process's own user (a Job's pod runs as the user it is given).
+    /// </summary>
+    public static async Task<DataDirectoryOwner> ForRepositoryAsync(string? repositoryPath, CancellationToken cancellationToken) =>
+        repositoryPath is not null && Directory.Exists(repositoryPath) && LocalPostgresInstance.IsPrivileged()
+            ? await ForAsync(repositoryPath, cancellationToken).ConfigureAwait(false)
+            : new DataDirectoryOwner(Environment.UserName, switchUser: false);
+
     /// <summary>Runs <paramref name="program"/> as the owner, from "/".</summary>
     public Task<ToolResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? environment = null)

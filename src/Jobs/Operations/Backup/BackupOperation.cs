@@ -32,7 +32,7 @@ public sealed class BackupOperation : IOperation
     public async Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
     {
         var cluster = connector.Cluster;
-        if (BackupPreconditions.Missing(cluster) is { } missing)
+        if (BackupPreconditions.Missing(cluster, throughServer: true) is { } missing)
         {
             errors.Add(missing);
             return;
@@ -56,15 +56,17 @@ public sealed class BackupOperation : IOperation
         var parameters = BackupParameters.From(values);
         var clock = Stopwatch.StartNew();
         var cluster = context.Connector.Cluster;
-        if (BackupPreconditions.Missing(cluster) is { } missing)
+        if (BackupPreconditions.Missing(cluster, throughServer: true) is { } missing)
         {
             throw new OperationFailedException(missing);
         }
 
         ServerFacts facts;
+        string connectedHost;
         await using (var probe = await context.Connector.OpenAsync(null, cancellationToken).ConfigureAwait(false))
         {
             facts = await ServerFacts.ReadAsync(probe, cancellationToken).ConfigureAwait(false);
+            connectedHost = probe.Host ?? cluster.Host;
         }
 
         if (BackupPreconditions.DataDirectoryMismatch(cluster, facts) is { } mismatch)
@@ -72,8 +74,9 @@ public sealed class BackupOperation : IOperation
             throw new OperationFailedException(mismatch);
         }
 
-        var pgbackrest = await PgBackRestSetup.PrepareAsync(cluster, cancellationToken).ConfigureAwait(false);
-        var connect = SocketOptions(cluster, facts);
+        var remote = await RemoteAsync(cluster, facts, connectedHost, context, cancellationToken).ConfigureAwait(false);
+        var pgbackrest = await PgBackRestSetup.PrepareAsync(cluster, cancellationToken, remote).ConfigureAwait(false);
+        string[] connect = remote is null ? SocketOptions(cluster, facts) : [];
         context.Events.Log(LogLevel.Information,
             $"pgBackRest stanza {pgbackrest.Stanza}, configuration {pgbackrest.ConfigPath}, running as OS user {pgbackrest.Owner.UserName}" +
             (pgbackrest.Owner.SwitchUser ? " (through runuser)" : string.Empty));
@@ -143,6 +146,38 @@ public sealed class BackupOperation : IOperation
         context.Events.Progress(new RunProgress { Phase = "done", Done = 1, Total = 1 });
         return new BackupResult(pgbackrest.Stanza, false, archiving, created, backup, Math.Round(clock.Elapsed.TotalMilliseconds, 1),
             Math.Round(backupElapsed.TotalMilliseconds, 1), expired, kept.Backups.Count, kept.Range);
+    }
+
+    /// <summary>
+    /// The primary through the pgBackRest TLS server beside it (Backup:Server), checked to answer with the runner's
+    /// certificates before anything is written; null when pgBackRest runs on the primary's machine.
+    /// </summary>
+    private static async Task<PgBackRestRemote?> RemoteAsync(ClusterConnection cluster, ServerFacts facts, string connectedHost,
+        OperationContext context, CancellationToken cancellationToken)
+    {
+        if (cluster.Backup?.Server is not { } server)
+        {
+            return null;
+        }
+
+        var name = cluster.Name ?? cluster.ToString();
+        if (PgBackRestRemote.MissingCertificates(name, server) is { } missing)
+        {
+            throw new OperationFailedException(missing);
+        }
+
+        var dataDirectory = facts.DataDirectory
+                            ?? throw new OperationFailedException(
+                                $"pgBackRest needs the data directory of cluster '{name}', and its user {cluster.Username} may not read it: " +
+                                $"GRANT pg_read_all_settings TO {cluster.Username} (pgBackRest's backups need a superuser or the backup functions anyway).");
+        var host = server.Host ?? connectedHost;
+        if (await TlsServerProbe.CheckAsync(host, server, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            throw new OperationFailedException(refused);
+        }
+
+        context.Events.Log(LogLevel.Information, $"through pgBackRest's TLS server at {host}:{server.Port} (data directory {dataDirectory})");
+        return new PgBackRestRemote(host, server, dataDirectory, facts.Port, facts.SocketDirectory);
     }
 
     /// <summary>pgBackRest connects through the server's Unix socket only: the configured one, else the server's own.</summary>

@@ -6,7 +6,8 @@ namespace StackGres.Ops.Jobs.Operations.Backup;
 public static class BackupPreconditions
 {
     /// <summary>The missing piece of configuration, or null.</summary>
-    public static string? Missing(ClusterConnection cluster)
+    /// <param name="throughServer">True when pgBackRest's TLS server on the instances (Backup:Server) can stand for the data directory.</param>
+    public static string? Missing(ClusterConnection cluster, bool throughServer = false)
     {
         var name = cluster.Name ?? cluster.ToString();
         if (cluster.Backup is null)
@@ -14,7 +15,7 @@ public static class BackupPreconditions
             return $"Cluster '{name}' has no backup repository configured (Ops:Clusters:{name}:Backup).";
         }
 
-        return cluster.Local is null
+        return cluster.Local is null && !(throughServer && cluster.Backup.Server is not null)
             ? $"Cluster '{name}' has no DataDirectory configured (Ops:Clusters:{name}:DataDirectory): pgBackRest works on the data " +
               "directory itself, on the cluster's machine."
             : null;

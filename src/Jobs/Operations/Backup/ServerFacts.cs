@@ -8,7 +8,8 @@ public sealed record ServerFacts(
     string ArchiveCommand,
     string WalLevel,
     string? DataDirectory,
-    string? SocketDirectory)
+    string? SocketDirectory,
+    int Port)
 {
     public bool Archiving => ArchiveMode is "on" or "always";
 
@@ -19,7 +20,7 @@ public sealed record ServerFacts(
             """
             SELECT current_setting('archive_mode'), current_setting('archive_command'), current_setting('wal_level'),
                    CASE WHEN pg_catalog.pg_has_role('pg_read_all_settings', 'MEMBER') THEN current_setting('data_directory', true) END,
-                   current_setting('unix_socket_directories')
+                   current_setting('unix_socket_directories'), current_setting('port')::int
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -29,6 +30,7 @@ public sealed record ServerFacts(
             reader.GetString(1),
             reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
-            sockets.FirstOrDefault(s => !s.StartsWith('@')));
+            sockets.FirstOrDefault(s => !s.StartsWith('@')),
+            reader.GetInt32(5));
     }
 }

@@ -13,10 +13,16 @@ namespace StackGres.Ops.Worker.Execution.Kubernetes;
 public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan cancelGracePeriod)
 {
     public const string ContainerName = "runner";
+
+    /// <summary>Where a cluster's pgBackRest client certificates (Backup:Server:CertificateSecret) are mounted.</summary>
+    public const string BackupCertificatesPath = "/etc/stackgres-ops/pgbackrest-tls";
+
     private const string TmpVolume = "tmp";
+    private const string BackupCertificatesVolume = "pgbackrest-tls";
 
     public V1Job Build(ExecutionRequest request, string jobNamespace, DateTimeOffset now)
     {
+        request = WithMountedCertificates(request);
         var run = request.Run;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -51,6 +57,22 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         };
     }
 
+    /// <summary>
+    /// A cluster backed up through pgBackRest's TLS server with its certificates in a Secret: the runner finds them where the
+    /// Secret is mounted.
+    /// </summary>
+    private static ExecutionRequest WithMountedCertificates(ExecutionRequest request)
+    {
+        var cluster = request.Run.Cluster;
+        if (cluster.Backup is not { Server: { CertificateSecret: not null } server } backup)
+        {
+            return request;
+        }
+
+        var mounted = cluster with { Backup = backup with { Server = server with { CertificateDirectory = BackupCertificatesPath } } };
+        return request with { Run = request.Run with { Cluster = mounted } };
+    }
+
     /// <summary>The time left in the window, or the configured maximum, whichever is shorter; null: no limit.</summary>
     public long? ActiveDeadlineSeconds(DateTimeOffset? deadline, DateTimeOffset now)
     {
@@ -73,6 +95,9 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         SecurityContext = new V1PodSecurityContext
         {
             RunAsNonRoot = true,
+            RunAsUser = options.RunAsUser,
+            RunAsGroup = options.RunAsGroup,
+            FsGroup = options.FsGroup,
             SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
         },
         Containers =
@@ -95,11 +120,27 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 VolumeMounts = [
                     new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" },
                     .. options.Volumes.Select(v => new V1VolumeMount { Name = v.Key, MountPath = v.Value.MountPath, ReadOnlyProperty = v.Value.ReadOnly }),
+                    .. CertificateSecret(request) is null
+                        ? (IEnumerable<V1VolumeMount>)[]
+                        : [new V1VolumeMount { Name = BackupCertificatesVolume, MountPath = BackupCertificatesPath, ReadOnlyProperty = true }],
                 ],
             },
         ],
-        Volumes = [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() }, .. options.Volumes.Select(v => Volume(v.Key, v.Value))],
+        Volumes = [
+            new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() },
+            .. options.Volumes.Select(v => Volume(v.Key, v.Value)),
+            .. CertificateSecret(request) is { } secret
+                ? [new V1Volume
+                {
+                    Name = BackupCertificatesVolume,
+                    // Readable by the runner's user whatever it is; the key never leaves the pod's one container.
+                    Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = 0b100_100_100 },
+                }]
+                : (IEnumerable<V1Volume>)[],
+        ],
     };
+
+    private static string? CertificateSecret(ExecutionRequest request) => request.Run.Cluster.Backup?.Server?.CertificateSecret;
 
     private static V1Volume Volume(string name, RunnerVolumeOptions volume) => new()
     {

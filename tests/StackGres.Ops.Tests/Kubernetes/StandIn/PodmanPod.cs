@@ -39,13 +39,21 @@ public static class PodmanPod
     }
 
     /// <summary>The arguments of <c>podman run</c> (without <c>--name</c>) for the pod's container.</summary>
-    public static List<string> RunArguments(V1PodSpec pod, V1Container container, IEnumerable<string> environmentNames)
+    /// <param name="secretDirectories">Where the kubelet wrote each secret volume's files, by volume name.</param>
+    public static List<string> RunArguments(V1PodSpec pod, V1Container container, IEnumerable<string> environmentNames,
+        IReadOnlyDictionary<string, string>? secretDirectories = null)
     {
         var arguments = new List<string>(Podman.RunOptions);
         if (RunAsUser(pod, container) is { } uid)
         {
             var gid = container.SecurityContext?.RunAsGroup ?? pod.SecurityContext?.RunAsGroup;
             arguments.AddRange(["--user", gid is null ? $"{uid}" : $"{uid}:{gid}"]);
+        }
+
+        if (pod.SecurityContext?.FsGroup is { } fsGroup)
+        {
+            // Kubernetes adds the fsGroup to the container's supplementary groups.
+            arguments.AddRange(["--group-add", fsGroup.ToString(CultureInfo.InvariantCulture)]);
         }
 
         var security = container.SecurityContext;
@@ -72,7 +80,7 @@ public static class PodmanPod
 
         foreach (var mount in container.VolumeMounts ?? [])
         {
-            arguments.AddRange(Mount(pod, mount));
+            arguments.AddRange(Mount(pod, mount, secretDirectories));
         }
 
         if (container.Resources?.Limits is { } limits)
@@ -106,7 +114,60 @@ public static class PodmanPod
     private static long? RunAsUser(V1PodSpec pod, V1Container container) =>
         container.SecurityContext?.RunAsUser ?? pod.SecurityContext?.RunAsUser;
 
-    private static string[] Mount(V1PodSpec pod, V1VolumeMount mount)
+    /// <summary>
+    /// Writes the secret volumes' files as the kubelet does (owned by root, the fsGroup's group when there is one, the
+    /// volume's defaultMode) into a directory each; null and the reason when a Secret or key is missing.
+    /// </summary>
+    public static (Dictionary<string, string>? Directories, string? Problem) WriteSecretVolumes(V1PodSpec pod, Func<string, V1Secret?> secret, string root)
+    {
+        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var volume in pod.Volumes ?? [])
+        {
+            if (volume.Secret is not { } source)
+            {
+                continue;
+            }
+
+            if (secret(source.SecretName) is not { Data: { } data })
+            {
+                return (null, $"MountVolume.SetUp failed for volume \"{volume.Name}\" : secret \"{source.SecretName}\" not found");
+            }
+
+            var directory = Directory.CreateDirectory(Path.Combine(root, volume.Name)).FullName;
+            var mode = (UnixFileMode)(source.DefaultMode ?? 0b110_100_100);
+            foreach (var (key, bytes) in data)
+            {
+                var file = Path.Combine(directory, key);
+                File.WriteAllBytes(file, bytes);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, mode);
+                }
+
+                if (pod.SecurityContext?.FsGroup is { } group)
+                {
+                    Chown(file, -1, (int)group);
+                }
+            }
+
+            directories[volume.Name] = directory;
+        }
+
+        return (directories, null);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+    private static extern int NativeChown(string path, int owner, int group);
+
+    private static void Chown(string path, int owner, int group)
+    {
+        if (NativeChown(path, owner, group) != 0)
+        {
+            throw new IOException($"chown {path} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private static string[] Mount(V1PodSpec pod, V1VolumeMount mount, IReadOnlyDictionary<string, string>? secretDirectories)
     {
         var volume = pod.Volumes?.FirstOrDefault(v => v.Name == mount.Name)
                      ?? throw new InvalidOperationException($"The pod mounts volume {mount.Name}, which it does not define.");
@@ -121,6 +182,11 @@ public static class PodmanPod
             return ["--volume", $"{hostPath.Path}:{mount.MountPath}:{(mount.ReadOnlyProperty == true ? "ro" : "rw")}"];
         }
 
-        throw new NotSupportedException($"The stand-in's kubelet mounts emptyDir and hostPath volumes only, not {mount.Name}.");
+        if (volume.Secret is not null && secretDirectories?.GetValueOrDefault(volume.Name) is { } written)
+        {
+            return ["--volume", $"{written}:{mount.MountPath}:ro"];
+        }
+
+        throw new NotSupportedException($"The stand-in's kubelet mounts emptyDir, hostPath and secret volumes only, not {mount.Name}.");
     }
 }

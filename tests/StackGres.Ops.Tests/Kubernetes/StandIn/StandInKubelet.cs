@@ -22,6 +22,21 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Namespace, string Job), bool> deadlineExceeded = new();
     private readonly CancellationTokenSource stopping = new();
 
+    // The pods' secret volumes, written as the kubelet does; readable by the containers' users (the root is 0755).
+    private readonly DirectoryInfo volumesRoot = OpenToAll(Directory.CreateTempSubdirectory("sgops-standin-volumes-"));
+
+    private static DirectoryInfo OpenToAll(DirectoryInfo directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return directory;
+        }
+
+        directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                                 | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        return directory;
+    }
+
     public PodmanContainer? Container(string ns, string pod) => containers.GetValueOrDefault((ns, pod));
 
     public void Start(V1Job job)
@@ -95,7 +110,16 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
             return;
         }
 
-        var running = new PodmanContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys), environment);
+        var (secretDirectories, mountProblem) = PodmanPod.WriteSecretVolumes(podSpec, name => store.Get<V1Secret>(SecretKind, ns, name),
+            Path.Combine(volumesRoot.FullName, podName));
+        if (mountProblem is not null)
+        {
+            SetWaiting(ns, podName, "ContainerCreating", mountProblem);
+            return;
+        }
+
+        var running = new PodmanContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys, secretDirectories),
+            environment);
         containers[(ns, podName)] = running;
         store.Update<V1Pod>(PodKind, ns, podName, p =>
         {
@@ -137,6 +161,7 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
         }
 
         stopping.Dispose();
+        volumesRoot.Delete(recursive: true);
     }
 
     private async Task FinishAsync(string ns, string jobName, string podName, V1Container spec, PodmanContainer running)

@@ -84,12 +84,16 @@ public sealed class PgBackRest(string executable, string configPath, string stan
         return null;
     }
 
-    /// <summary>pgBackRest's error lines (ERROR/WARN), or its whole output when there are none.</summary>
+    /// <summary>pgBackRest's error lines and the warnings before them, or its whole output when there are none.</summary>
     public static string ErrorText(ToolResult result)
     {
         var lines = (result.StandardError + Environment.NewLine + result.StandardOutput)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var errors = lines.SkipWhile(line => !line.Contains("ERROR", StringComparison.Ordinal)).ToArray();
+        // A warning before the error often says why (e.g. "unable to check pg1: ..." before "no database found").
+        var firstError = Array.FindIndex(lines, line => line.Contains("ERROR", StringComparison.Ordinal));
+        var errors = firstError < 0
+            ? []
+            : lines[..firstError].Where(line => line.StartsWith("WARN:", StringComparison.Ordinal)).Concat(lines[firstError..]).ToArray();
         var chosen = errors.Length > 0 ? errors : lines.Where(line => !line.StartsWith("NOTE:", StringComparison.Ordinal)).ToArray();
         return string.Join(" ", chosen.TakeLast(12));
     }

@@ -17,6 +17,9 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
     /// <summary>Where a cluster's pgBackRest client certificates (Backup:Server:CertificateSecret) are mounted.</summary>
     public const string BackupCertificatesPath = "/etc/stackgres-ops/pgbackrest-tls";
 
+    /// <summary>The runner image's own group (its user is 1654:1654).</summary>
+    public const long RunnerImageGroup = 1654;
+
     private const string TmpVolume = "tmp";
     private const string BackupCertificatesVolume = "pgbackrest-tls";
 
@@ -97,7 +100,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
             RunAsNonRoot = true,
             RunAsUser = options.RunAsUser,
             RunAsGroup = options.RunAsGroup,
-            FsGroup = options.FsGroup,
+            FsGroup = FsGroup(request),
             SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
         },
         Containers =
@@ -133,14 +136,18 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 ? [new V1Volume
                 {
                     Name = BackupCertificatesVolume,
-                    // Readable by the runner's user whatever it is; the key never leaves the pod's one container.
-                    Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = 0b100_100_100 },
+                    // pgBackRest accepts a key owned by root only with u=rw,g=r (0640) or less: the group is the pod's fsGroup.
+                    Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = 0b110_100_000 },
                 }]
                 : (IEnumerable<V1Volume>)[],
         ],
     };
 
     private static string? CertificateSecret(ExecutionRequest request) => request.Run.Cluster.Backup?.Server?.CertificateSecret;
+
+    /// <summary>The configured fsGroup; with mounted certificates and none configured, the runner's group, so it can read them.</summary>
+    private long? FsGroup(ExecutionRequest request) =>
+        options.FsGroup ?? (CertificateSecret(request) is null ? null : options.RunAsGroup ?? RunnerImageGroup);
 
     private static V1Volume Volume(string name, RunnerVolumeOptions volume) => new()
     {

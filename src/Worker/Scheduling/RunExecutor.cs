@@ -177,7 +177,7 @@ public sealed class RunExecutor(
         metrics.Ended(run.Operation, run.Cluster, outcome.Status, clock.GetUtcNow() - startedAt, wasRunning: true);
         if (outcome.Status == RunStatus.Succeeded && run.Operation == HealthCheckOperation.OperationName && outcome.Result is { } result)
         {
-            healthMetrics.Record(run.Cluster, result);
+            healthMetrics.Record(run.Cluster, clock.GetUtcNow(), result);
         }
 
         Log.RunFinished(logger, run.Id, outcome.Status.ToWireName(), error ?? string.Empty);

@@ -117,9 +117,11 @@ public sealed class NotificationTests(PostgresFixture fixture)
         var ct = TestContext.Current.CancellationToken;
         await using var receiver = await WebhookReceiver.StartAsync();
         var secret = NewSecret();
-        // backup keeps its default bound (26 hours); restore-test gets one hour on the clusters labelled tier=drill.
-        await using var worker = WithWebhook(await WorkerFactory.CreateAsync(fixture, ct), receiver, secret)
-            .WithSetting("Ops:Clusters:demo:Labels:tier", "drill")
+        // A cluster of this test's own (the metrics of every worker in the process share one registry, and every test has a
+        // "demo"). backup keeps its default bound (26 hours); restore-test gets one hour on the clusters labelled tier=drill.
+        var cluster = "stale-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        await using var worker = WithWebhook(WithClusterLike(await WorkerFactory.CreateAsync(fixture, ct), cluster), receiver, secret)
+            .WithSetting($"Ops:Clusters:{cluster}:Labels:tier", "drill")
             .WithSetting("Ops:Notifications:Staleness:Rules:0:ClusterSelector:tier", "drill")
             .WithSetting("Ops:Notifications:Staleness:Rules:0:Bounds:restore-test", "01:00:00")
             .WithSetting("Serilog:MinimumLevel:Override:StackGres.Ops.Worker.Notifications.Staleness.StalenessMonitor", "Debug");
@@ -127,26 +129,26 @@ public sealed class NotificationTests(PostgresFixture fixture)
 
         // History older than the bounds, written as the executor writes outcomes: a day and six hours is beyond 26 hours.
         var now = DateTimeOffset.UtcNow;
-        await RecordEndedRunAsync(worker, "backup", RunStatus.Succeeded, null, now.AddHours(-30));
-        await RecordEndedRunAsync(worker, "restore-test", RunStatus.Succeeded, null, now.AddHours(-2));
+        await RecordEndedRunAsync(worker, cluster, "backup", RunStatus.Succeeded, null, now.AddHours(-30));
+        await RecordEndedRunAsync(worker, cluster, "restore-test", RunStatus.Succeeded, null, now.AddHours(-2));
 
         var backupStale = await receiver.WaitForAsync(h => h.Type == "operation.stale" && Operation(h) == "backup", Delivery, "backup stale");
         var drillStale = await receiver.WaitForAsync(h => h.Type == "operation.stale" && Operation(h) == "restore-test", Delivery, "restore-test stale");
         Assert.Equal("P1DT2H", backupStale.Json.GetProperty("details").GetProperty("bound").GetString());
         Assert.Equal("PT1H", drillStale.Json.GetProperty("details").GetProperty("bound").GetString());
-        Assert.Contains("No successful backup on cluster demo within 1.02:00:00", backupStale.Json.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"No successful backup on cluster {cluster} within 1.02:00:00", backupStale.Json.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(WebhookSignature(secret, backupStale.Body), backupStale.Header("X-StackGres-Ops-Signature"));
 
         // Checks every half second go on seeing the same episode: no second alert.
         await WaitForChecksAsync(worker, 6);
         var metrics = await MetricsAsync(worker);
-        Assert.Contains("stackgres_ops_stale{cluster=\"demo\",operation=\"backup\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("stackgres_ops_staleness_bound_seconds{cluster=\"demo\",operation=\"restore-test\"} 3600", metrics, StringComparison.Ordinal);
+        Assert.Contains($"stackgres_ops_stale{{cluster=\"{cluster}\",operation=\"backup\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"stackgres_ops_staleness_bound_seconds{{cluster=\"{cluster}\",operation=\"restore-test\"}} 3600", metrics, StringComparison.Ordinal);
 
         // A backup succeeds: the episode ends, once.
-        var fresh = await RecordEndedRunAsync(worker, "backup", RunStatus.Succeeded, null, DateTimeOffset.UtcNow);
+        var fresh = await RecordEndedRunAsync(worker, cluster, "backup", RunStatus.Succeeded, null, DateTimeOffset.UtcNow);
         var recovered = await receiver.WaitForAsync(h => h.Type == "operation.recovered" && Operation(h) == "backup", Delivery, "backup recovered");
-        Assert.Contains("backup on cluster demo succeeded again", recovered.Json.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"backup on cluster {cluster} succeeded again", recovered.Json.GetProperty("summary").GetString(), StringComparison.Ordinal);
         await WaitForChecksAsync(worker, 6);
 
         Assert.Single(receiver.Received, h => h.Type == "operation.stale" && Operation(h) == "backup");
@@ -154,8 +156,8 @@ public sealed class NotificationTests(PostgresFixture fixture)
         Assert.Single(receiver.Received, h => h.Type == "operation.stale" && Operation(h) == "restore-test");
         Assert.DoesNotContain(receiver.Received, h => h.Type == "operation.recovered" && Operation(h) == "restore-test");
         metrics = await MetricsAsync(worker);
-        Assert.Contains("stackgres_ops_stale{cluster=\"demo\",operation=\"backup\"} 0", metrics, StringComparison.Ordinal);
-        Assert.Contains("stackgres_ops_last_success_timestamp_seconds{cluster=\"demo\",operation=\"backup\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains($"stackgres_ops_stale{{cluster=\"{cluster}\",operation=\"backup\"}} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains($"stackgres_ops_last_success_timestamp_seconds{{cluster=\"{cluster}\",operation=\"backup\"}}", metrics, StringComparison.Ordinal);
         Assert.NotEqual(Guid.Empty, fresh);
         await AssertNothingLeakedAsync(worker, receiver, secret);
     }
@@ -189,6 +191,18 @@ public sealed class NotificationTests(PostgresFixture fixture)
         Assert.Equal(drills.Count, deliverers);
     }
 
+    /// <summary>Adds a cluster <paramref name="name"/> configured as the worker's "demo" (the same database).</summary>
+    internal static WorkerFactory WithClusterLike(WorkerFactory worker, string name)
+    {
+        const string Prefix = $"Ops:Clusters:{WorkerFactory.ClusterName}:";
+        foreach (var (key, value) in worker.Settings.Where(s => s.Key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            worker.WithSetting($"Ops:Clusters:{name}:{key[Prefix.Length..]}", value);
+        }
+
+        return worker;
+    }
+
     private static WorkerFactory WithWebhook(WorkerFactory worker, WebhookReceiver receiver, string secret) => worker
         .WithSetting("Ops:Notifications:Sinks:ops:Url", receiver.Url)
         .WithSetting("Ops:Notifications:Sinks:ops:Secret", secret)
@@ -204,8 +218,14 @@ public sealed class NotificationTests(PostgresFixture fixture)
 
     private static string? Operation(ReceivedHook hook) => hook.Json.GetProperty("operation").GetString();
 
-    /// <summary>Records a run of <paramref name="operation"/> on the cluster and ends it through the run store, as the executor does.</summary>
-    private static async Task<Guid> RecordEndedRunAsync(WorkerFactory worker, string operation, RunStatus status, string? reason, DateTimeOffset? finishedAt)
+    private static Task<Guid> RecordEndedRunAsync(WorkerFactory worker, string operation, RunStatus status, string? reason, DateTimeOffset? finishedAt) =>
+        RecordEndedRunAsync(worker, WorkerFactory.ClusterName, operation, status, reason, finishedAt);
+
+    /// <summary>
+    /// Records a run of <paramref name="operation"/> on the cluster as the executor does: already ended at <paramref name="finishedAt"/>
+    /// (history), or, without it, queued and then ended through the run store now.
+    /// </summary>
+    internal static async Task<Guid> RecordEndedRunAsync(WorkerFactory worker, string cluster, string operation, RunStatus status, string? reason, DateTimeOffset? finishedAt)
     {
         var ct = TestContext.Current.CancellationToken;
         var store = worker.Services.GetRequiredService<RunStore>();
@@ -213,7 +233,7 @@ public sealed class NotificationTests(PostgresFixture fixture)
         var run = new RunRecord
         {
             Id = Guid.CreateVersion7(),
-            Cluster = WorkerFactory.ClusterName,
+            Cluster = cluster,
             Operation = operation,
             Parameters = JsonDocument.Parse("{}").RootElement,
             Trigger = "api",

@@ -8,7 +8,7 @@ namespace StackGres.Ops.Worker.Notifications.Staleness;
 
 /// <summary>
 /// Every <see cref="StalenessOptions.CheckInterval"/>, on every replica: reads the latest outcome of every operation on every
-/// cluster, refreshes the metrics drawn from it, and starts or ends the staleness episode of each watched pair (an operation
+/// cluster, refreshes the metrics drawn from it (and the latest health-check findings), and starts or ends the staleness episode of each watched pair (an operation
 /// with a bound on a cluster). A pair is stale when its latest success (or, without one, the moment the worker began
 /// watching it) is older than its bound.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed class StalenessMonitor(
     StalenessStore store,
     StalenessBounds bounds,
     RunHistoryMetrics metrics,
+    HealthFindingMetrics healthFindings,
     ClusterInventory inventory,
     OperationCatalog catalog,
     IOptions<NotificationsOptions> options,
@@ -51,6 +52,11 @@ public sealed class StalenessMonitor(
         var clusters = inventory.Names.ToArray();
         var latest = (await outcomes.ReadAsync(clusters, catalog.Names, cancellationToken)).ToDictionary(o => (o.Cluster, o.Operation));
         metrics.Outcomes(latest.Values);
+        foreach (var (cluster, finishedAt, result) in await outcomes.LatestHealthChecksAsync(
+                     clusters.Select(c => (c, healthFindings.RecordedUntil(c))).ToArray(), cancellationToken))
+        {
+            healthFindings.Record(cluster, finishedAt, result);
+        }
 
         var watched = clusters.SelectMany(cluster => bounds.For(cluster).Select(b => (Cluster: cluster, Operation: b.Key, Bound: b.Value))).ToArray();
         var now = clock.GetUtcNow();

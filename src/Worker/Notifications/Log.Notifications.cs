@@ -16,7 +16,7 @@ internal static partial class Log
     public static partial void NotificationGivenUp(ILogger logger, Guid notificationId, string eventType, string cluster, string sink, int attempt, string error);
 
     [LoggerMessage(EventId = OpsEventIds.NotificationPollFailed, Level = LogLevel.Warning,
-        Message = "Notifications could not be read from the worker's database; trying again")]
+        Message = "Notifications could not be read or updated in the worker's database; trying again")]
     public static partial void NotificationPollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = OpsEventIds.OperationStale, Level = LogLevel.Warning,

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Notifications;
 
@@ -55,8 +54,9 @@ public sealed class NotificationDispatcher(
         {
             return await store.ClaimAsync(BatchSize, lease, options.Value.Sinks.Keys, stoppingToken);
         }
-        catch (Exception e) when (StorageRetry.IsTransient(e))
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
+            // The storage away, or anything else: the next poll tries again; the worker goes on.
             Log.NotificationPollFailed(logger, e);
             return [];
         }
@@ -65,9 +65,9 @@ public sealed class NotificationDispatcher(
     private async Task DeliverAsync(PendingNotification pending, CancellationToken stoppingToken)
     {
         var notification = pending.Event;
-        var error = await sender.SendAsync(pending, options.Value.Sinks[pending.Sink], stoppingToken);
         try
         {
+            var error = await sender.SendAsync(pending, options.Value.Sinks[pending.Sink], stoppingToken);
             if (error is null)
             {
                 await store.DeliveredAsync(pending, stoppingToken);
@@ -86,7 +86,7 @@ public sealed class NotificationDispatcher(
             await store.RetryLaterAsync(pending, delay, error, stoppingToken);
             Log.NotificationFailed(logger, notification.Id, notification.Type, notification.Cluster, pending.Sink, pending.Attempt, error, delay);
         }
-        catch (Exception e) when (StorageRetry.IsTransient(e))
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // The row stays claimed until its lease runs out, then it is due again.
             Log.NotificationPollFailed(logger, e);

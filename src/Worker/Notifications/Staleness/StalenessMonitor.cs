@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Diagnostics;
-using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Notifications.Staleness;
 
@@ -34,8 +33,9 @@ public sealed class StalenessMonitor(
                 {
                     await CheckAsync(stoppingToken);
                 }
-                catch (Exception e) when (StorageRetry.IsTransient(e))
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    // The storage away, or anything else: the next check tries again; the worker goes on.
                     Log.StalenessCheckFailed(logger, e);
                 }
 
@@ -64,7 +64,12 @@ public sealed class StalenessMonitor(
         var staleCount = 0;
         foreach (var (cluster, operation, bound) in watched)
         {
-            var state = states[(cluster, operation)];
+            if (!states.TryGetValue((cluster, operation), out var state))
+            {
+                // Another replica began watching it in the same instant: the next check sees it.
+                continue;
+            }
+
             var lastSuccess = latest.TryGetValue((cluster, operation), out var outcome) ? outcome.LastSuccessAt : null;
             var stale = now - (lastSuccess ?? state.WatchedSince) > bound;
             metrics.Staleness(cluster, operation, bound, stale);

@@ -1,7 +1,7 @@
 namespace StackGres.Ops.Worker;
 
-/// <summary>Event ids by area: 1xxx start-up and storage, 2xxx runs, 3xxx executors, 4xxx API, 5xxx demo.</summary>
-public static class OpsEventIds
+/// <summary>Event ids by area: 1xxx start-up and storage, 2xxx runs, 3xxx executors, 4xxx API, 5xxx demo, 6xxx notifications.</summary>
+public static partial class OpsEventIds
 {
     public const int InvalidConfiguration = 1000;
     public const int RunSchemaReady = 1001;

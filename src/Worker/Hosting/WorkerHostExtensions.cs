@@ -14,6 +14,7 @@ using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Execution.Kubernetes;
 using StackGres.Ops.Worker.Health;
+using StackGres.Ops.Worker.Notifications;
 using StackGres.Ops.Worker.Provisioning;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
@@ -46,6 +47,7 @@ public static class WorkerHostExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddOpsOptions();
         builder.AddOpsStorage();
+        builder.AddOpsNotifications();
         builder.AddOpsHangfire();
 
         builder.Services.AddSingleton(OperationCatalog.CreateDefault());

@@ -18,8 +18,9 @@ public sealed class OpsSchemaInitializer(OpsDataSource dataSource, ILogger<OpsSc
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var script = new NpgsqlCommand(ReadScript("001_runs.sql"), connection, transaction))
+        foreach (var name in ScriptNames())
         {
+            await using var script = new NpgsqlCommand(ReadScript(name), connection, transaction);
             await script.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -29,9 +30,18 @@ public sealed class OpsSchemaInitializer(OpsDataSource dataSource, ILogger<OpsSc
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private const string ScriptPrefix = "StackGres.Ops.Worker.Runs.Sql.";
+
+    /// <summary>Every embedded script (Runs/Sql/NNN_*.sql), in the order of their names.</summary>
+    private static IEnumerable<string> ScriptNames() =>
+        typeof(OpsSchemaInitializer).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(ScriptPrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name => name[ScriptPrefix.Length..])
+            .Order(StringComparer.Ordinal);
+
     private static string ReadScript(string name)
     {
-        using var stream = typeof(OpsSchemaInitializer).Assembly.GetManifestResourceStream($"StackGres.Ops.Worker.Runs.Sql.{name}")
+        using var stream = typeof(OpsSchemaInitializer).Assembly.GetManifestResourceStream(ScriptPrefix + name)
                            ?? throw new InvalidOperationException($"Embedded SQL script {name} is missing.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -2,14 +2,17 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Notifications;
 
 namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Run history in PostgreSQL. Every state change is one conditional UPDATE, so that a change that
-/// is no longer allowed (a finished run started again) changes nothing, whatever replica asks.
+/// is no longer allowed (a finished run started again) changes nothing, whatever replica asks. An end
+/// that raises a notification (a failure, a window step skipped for lack of time) queues it in the same
+/// transaction (<see cref="NotificationOutbox"/>).
 /// </summary>
-public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
+public sealed class RunStore(OpsDataSource dataSource, NotificationOutbox outbox, TimeProvider clock)
 {
     private const string Columns =
         "id, cluster, operation, parameters, dry_run, trigger, status, reason, executor, job_id, cancel_requested, " +
@@ -19,15 +22,12 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 
     private const string Insert = $"INSERT INTO ops.runs ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
-    public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Value.CreateCommand(Insert);
-        AddInsertParameters(command, run);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Inserts a run; one recorded as already ended <paramref name="outOfTime"/> is a window step skipped for lack of time.</summary>
+    public Task InsertAsync(RunRecord run, CancellationToken cancellationToken, bool outOfTime = false) =>
+        InsertAllAsync([run], cancellationToken, outOfTime);
 
-    /// <summary>Inserts several runs at once, all or none (the runs of one window step).</summary>
-    public async Task InsertAllAsync(IReadOnlyList<RunRecord> runs, CancellationToken cancellationToken)
+    /// <summary>Inserts several runs at once, all or none (the runs of one window step), with the notifications their ends raise.</summary>
+    public async Task InsertAllAsync(IReadOnlyList<RunRecord> runs, CancellationToken cancellationToken, bool outOfTime = false)
     {
         await using var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -36,9 +36,22 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
             await using var command = new NpgsqlCommand(Insert, connection, transaction);
             AddInsertParameters(command, run);
             await command.ExecuteNonQueryAsync(cancellationToken);
+            if (run.Status.IsTerminal())
+            {
+                var notice = new RunEndNotice(run.Id, run.Cluster, run.Operation, run.Trigger, run.DryRun, run.Status, run.Reason, run.FinishedAt ?? run.CreatedAt);
+                await NotifyAsync(notice, outOfTime, connection, transaction, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task NotifyAsync(RunEndNotice notice, bool outOfTime, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (notice.ToEvent(outOfTime) is { } notification && outbox.Wants(notification.Type))
+        {
+            await outbox.AddAsync(notification, connection, transaction, cancellationToken);
+        }
     }
 
     /// <summary>The cluster's latest succeeded, not dry-run, run of the operation that has a result; null when there is none.</summary>
@@ -227,24 +240,49 @@ public sealed class RunStore(OpsDataSource dataSource, TimeProvider clock)
 
     /// <summary>
     /// Ends an active run. False when it had already ended, or when <paramref name="attempt"/> is
-    /// given and is no longer the run's (another worker took it over).
+    /// given and is no longer the run's (another worker took it over). <paramref name="outOfTime"/>: a
+    /// window's step skipped because it would not fit, which is notified.
     /// </summary>
-    public Task<bool> FinishAsync(Guid id, RunStatus status, string? reason, JsonElement? result, CancellationToken cancellationToken, int? attempt = null)
+    public async Task<bool> FinishAsync(Guid id, RunStatus status, string? reason, JsonElement? result, CancellationToken cancellationToken,
+        int? attempt = null, bool outOfTime = false)
     {
         if (!status.IsTerminal())
         {
             throw new ArgumentException($"{status} is not a final state.", nameof(status));
         }
 
-        return UpdateAsync(
+        var finishedAt = clock.GetUtcNow();
+        await using var connection = await dataSource.Value.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
             $"""
              UPDATE ops.runs SET status = $2, reason = $3, result = $4, finished_at = $5, lease_expires_at = NULL,
                  progress = CASE WHEN $2 = 'succeeded' THEN NULL ELSE progress END
              WHERE id = $1 AND status IN {ActiveStatuses} AND ($6::integer IS NULL OR attempt = $6)
-             """,
-            id, cancellationToken,
-            Text(status.ToWireName()), Text(reason), Json(result), Time(clock.GetUtcNow()),
-            new NpgsqlParameter { Value = (object?)attempt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+             RETURNING cluster, operation, trigger, dry_run
+             """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.AddRange(new[]
+        {
+            Text(status.ToWireName()), Text(reason), Json(result), Time(finishedAt),
+            new NpgsqlParameter { Value = (object?)attempt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer },
+        });
+        RunEndNotice? notice = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                notice = new RunEndNotice(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), status, reason, finishedAt);
+            }
+        }
+
+        if (notice is not null)
+        {
+            await NotifyAsync(notice, outOfTime, connection, transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return notice is not null;
     }
 
     /// <summary>

@@ -115,12 +115,13 @@ public sealed class RunExecutor(
             return current?.CancelRequested == true
                 ? await EndAsync(run, RunStatus.Cancelled, "Cancelled while waiting for the cluster.", wasRunning: false, claim.Attempt)
                 : await EndAsync(run, RunStatus.Skipped,
-                    $"The window closed at {run.DeadlineAt:u} while another heavy operation was still running on cluster '{run.Cluster}'.", wasRunning: false, claim.Attempt);
+                    $"The window closed at {run.DeadlineAt:u} while another heavy operation was still running on cluster '{run.Cluster}'.", wasRunning: false, claim.Attempt,
+                    outOfTime: true);
         }
 
         if (!claim.WasRunning && run.DeadlineAt is { } deadline && await TooLittleTimeAsync(run, deadline, estimate, cancellationToken) is { } reason)
         {
-            return await EndAsync(run, RunStatus.Skipped, reason, wasRunning: false, claim.Attempt);
+            return await EndAsync(run, RunStatus.Skipped, reason, wasRunning: false, claim.Attempt, outOfTime: true);
         }
 
         if (!await store.TryStartAsync(run.Id, executor.Name, claim.Attempt, cancellationToken))
@@ -176,7 +177,7 @@ public sealed class RunExecutor(
         metrics.Ended(run.Operation, run.Cluster, outcome.Status, clock.GetUtcNow() - startedAt, wasRunning: true);
         if (outcome.Status == RunStatus.Succeeded && run.Operation == HealthCheckOperation.OperationName && outcome.Result is { } result)
         {
-            healthMetrics.Record(run.Cluster, result);
+            healthMetrics.Record(run.Cluster, clock.GetUtcNow(), result);
         }
 
         Log.RunFinished(logger, run.Id, outcome.Status.ToWireName(), error ?? string.Empty);
@@ -261,9 +262,10 @@ public sealed class RunExecutor(
         }
     }
 
-    private async Task<RunStatus> EndAsync(RunRecord run, RunStatus status, string reason, bool wasRunning, int attempt)
+    /// <summary>Ends a run that did not run to its end; <paramref name="outOfTime"/>: a window's step that would not fit.</summary>
+    private async Task<RunStatus> EndAsync(RunRecord run, RunStatus status, string reason, bool wasRunning, int attempt, bool outOfTime = false)
     {
-        await store.FinishAsync(run.Id, status, reason, null, CancellationToken.None, attempt);
+        await store.FinishAsync(run.Id, status, reason, null, CancellationToken.None, attempt, outOfTime);
         await store.AppendLogAsync(run.Id, clock.GetUtcNow(), status == RunStatus.Failed ? "error" : "info", reason, CancellationToken.None);
         metrics.Ended(run.Operation, run.Cluster, status, null, wasRunning);
         Log.RunFinished(logger, run.Id, status.ToWireName(), reason);

@@ -84,11 +84,15 @@ public sealed class RunSubmitter(
         return runs;
     }
 
-    /// <summary>Records a run that ends before it starts (a window's refused or skipped step), with its reasons.</summary>
-    public async Task<RunRecord> RecordAsync(RunSubmission submission, RunStatus status, IReadOnlyList<string> reasons, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a run that ends before it starts (a window's refused or skipped step), with its reasons;
+    /// <paramref name="outOfTime"/>: skipped for lack of time in its window.
+    /// </summary>
+    public async Task<RunRecord> RecordAsync(RunSubmission submission, RunStatus status, IReadOnlyList<string> reasons, CancellationToken cancellationToken,
+        bool outOfTime = false)
     {
         var run = NewRun(submission, status, string.Join(" ", reasons)) with { FinishedAt = clock.GetUtcNow() };
-        await store.InsertAsync(run, cancellationToken);
+        await store.InsertAsync(run, cancellationToken, outOfTime);
         return run;
     }
 

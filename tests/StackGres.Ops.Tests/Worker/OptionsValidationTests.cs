@@ -17,6 +17,8 @@ public sealed class OptionsValidationTests(PostgresFixture fixture)
         { "Ops:Api:Token", null, "Ops:Api:Token" },
         { "ConnectionStrings:Ops", null, "ConnectionStrings:Ops" },
         { "Ops:Clusters:demo:PasswordEnv", UnsetVariable, "Ops:Clusters:demo:PasswordEnv" },
+        { "Ops:Notifications:Staleness:Bounds:bakup", "1.00:00:00", "Ops:Notifications:Staleness:Bounds:bakup" },
+        { "Ops:Notifications:PollInterval", "00:00:00", "Ops:Notifications:PollInterval" },
     };
 
     [Theory]
@@ -64,6 +66,52 @@ public sealed class OptionsValidationTests(PostgresFixture fixture)
         using var client = worker.CreateAuthorizedClient();
 
         Assert.Equal("[]", await client.GetStringAsync("/api/v1/runs", ct));
+    }
+
+    [Fact]
+    public async Task Start_RefusesBadNotificationSinks_NamingTheKeysButNeverTheUrlOrTheSecret()
+    {
+        AssertEnvironmentIsClean();
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        const string UrlToken = "T0AAAAAAA/B0BBBBBBB/SlackTokenNeverShown";
+        const string ShortSecret = "tooShortSecret1";
+        worker.WithSetting("Ops:Notifications:Sinks:ops:Url", "ftp://hooks.example.com/services/" + UrlToken)
+            .WithSetting("Ops:Notifications:Sinks:ops:Secret", ShortSecret)
+            .WithSetting("Ops:Notifications:Sinks:ops:Events:0", "run.exploded")
+            .WithSetting("Ops:Notifications:Sinks:chat:Type", "Slack")
+            .WithSetting("Ops:Notifications:Sinks:chat:Url", "https://hooks.example.com/services/" + UrlToken)
+            .WithSetting("Ops:Notifications:Sinks:chat:Secret", ShortSecret + "and more")
+            .WithSetting("Ops:Notifications:Sinks:Bad_Name:Url", "https://hooks.example.com/x")
+            .WithSetting("Ops:Notifications:Staleness:Rules:0:Bounds:backup", "-01:00:00");
+
+        var failures = StartupFailures(Record.Exception(() => worker.Services));
+
+        foreach (var key in new[]
+                 {
+                     "Ops:Notifications:Sinks:ops:Url must be an absolute http:// or https:// URL",
+                     "Ops:Notifications:Sinks:ops:Secret (or SecretFile) is required for a Webhook sink, 16 characters or more",
+                     "Ops:Notifications:Sinks:ops:Events:0 is 'run.exploded'",
+                     "Ops:Notifications:Sinks:chat:Secret is for Webhook sinks",
+                     "Ops:Notifications:Sinks:Bad_Name: a sink's name must be a DNS label",
+                     "Ops:Notifications:Sinks:Bad_Name:Secret (or SecretFile) is required",
+                     "Ops:Notifications:Staleness:Rules:0:ClusterSelector must name at least one label",
+                     "Ops:Notifications:Staleness:Rules:0:Bounds:backup must not be negative",
+                 })
+        {
+            Assert.Contains(failures, failure => failure.Contains(key, StringComparison.Ordinal));
+        }
+
+        Assert.All(failures, failure =>
+        {
+            Assert.DoesNotContain(UrlToken, failure, StringComparison.Ordinal);
+            Assert.DoesNotContain(ShortSecret, failure, StringComparison.Ordinal);
+        });
+        Assert.All(worker.Logs.Entries, entry =>
+        {
+            Assert.DoesNotContain(UrlToken, entry.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(ShortSecret, entry.ToString(), StringComparison.Ordinal);
+        });
     }
 
     /// <summary>Every configuration failure in the exception, however the host wrapped it.</summary>

@@ -59,7 +59,7 @@ public sealed class WindowJob(
                 };
                 runs = !manual && occurrence is null
                     // Hangfire fired late (the worker was down when the window opened and it has closed since).
-                    ? [await EndStepAsync(window, cluster, i, submission, RunStatus.Skipped, $"Window '{window}' had closed when a worker could open it.", cancellationToken)]
+                    ? [await EndStepAsync(window, cluster, i, submission, RunStatus.Skipped, $"Window '{window}' had closed when a worker could open it.", cancellationToken, outOfTime: true)]
                     : await CreateRunsAsync(window, cluster, i, step, submission, cancellationToken);
             }
 
@@ -98,9 +98,9 @@ public sealed class WindowJob(
     }
 
     private async Task<RunRecord> EndStepAsync(string window, string cluster, int index, RunSubmission submission, RunStatus status, string reason,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool outOfTime = false)
     {
         Log.WindowStepEnded(logger, window, cluster, index, submission.Operation, status.ToWireName(), reason);
-        return await submitter.RecordAsync(submission, status, [reason], cancellationToken);
+        return await submitter.RecordAsync(submission, status, [reason], cancellationToken, outOfTime);
     }
 }

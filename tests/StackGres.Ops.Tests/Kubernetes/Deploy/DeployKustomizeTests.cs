@@ -28,6 +28,16 @@ public sealed class DeployKustomizeTests
         Assert.Contains("overlays/example", Kustomize.Kustomizations());
     }
 
+    [Fact]
+    public void Monitoring_RendersTheServiceMonitorAndThePrometheusRule_WithoutWarnings()
+    {
+        var (output, warnings) = Kustomize.Render(Kustomize.Monitoring);
+
+        Assert.Equal(string.Empty, warnings);
+        Assert.Contains("kind: ServiceMonitor", output, StringComparison.Ordinal);
+        Assert.Contains("kind: PrometheusRule", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Kustomizations))]
     public void Render_GivesNoWarnings(string kustomization)

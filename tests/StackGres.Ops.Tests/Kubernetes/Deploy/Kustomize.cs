@@ -37,9 +37,13 @@ public static partial class Kustomize
         var deploy = DeployDirectory();
         return Directory.GetFiles(deploy, "kustomization.yaml", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(deploy, Path.GetDirectoryName(file)!).Replace('\\', '/'))
+            .Where(kustomization => kustomization != Monitoring)
             .Order(StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>The Prometheus Operator's objects (ServiceMonitor, PrometheusRule), applied beside a worker's kustomization, not one itself.</summary>
+    public const string Monitoring = "monitoring";
 
     /// <summary><c>kubectl kustomize deploy/{kustomization}</c>: the multi-document YAML and what kubectl wrote on stderr.</summary>
     public static (string Output, string Warnings) Render(string kustomization) =>

@@ -61,4 +61,10 @@ public sealed record ClusterBlueprint
 public sealed record SecretPassword(string Username, string SecretName, string SecretKey);
 
 /// <summary>The pgBackRest repository (an S3 bucket) and stanza of a cluster's WAL, and the Secret with its keys.</summary>
-public sealed record BackupTarget(string Stanza, BackupRepository Repository, string S3Secret, string AccessKeyIdKey, string SecretAccessKeyKey);
+public sealed record BackupTarget(string Stanza, BackupRepository Repository, string S3Secret, string AccessKeyIdKey, string SecretAccessKeyKey)
+{
+    /// <summary>The TLS server's Secret; null: no pgBackRest server in the pods.</summary>
+    public string? TlsSecret { get; init; }
+
+    public string ClientCommonName { get; init; } = "stackgres-ops";
+}

@@ -37,7 +37,11 @@ public sealed class ClusterBlueprints(IOptions<ClusterSpecsOptions> specs, IOpti
         if (spec.Backup is { } backupSpec && inventory.TryGetValue(backupSpec.Repository, out var source) && source.Backup is { } repository)
         {
             backup = new BackupTarget(ClusterBlueprint.Present(backupSpec.Stanza) ?? name, repository, backupSpec.S3Secret!.Trim(),
-                backupSpec.AccessKeyIdKey, backupSpec.SecretAccessKeyKey);
+                backupSpec.AccessKeyIdKey, backupSpec.SecretAccessKeyKey)
+            {
+                TlsSecret = ClusterBlueprint.Present(backupSpec.TlsSecret)?.Trim(),
+                ClientCommonName = backupSpec.ClientCommonName.Trim(),
+            };
         }
 
         return new ClusterBlueprint

@@ -22,6 +22,22 @@ public static class ClusterPod
             containers.Add(SidecarContainers.Exporter(cluster));
         }
 
+        var volumes = new List<V1Volume>
+        {
+            new()
+            {
+                Name = PostgresContainer.ConfigVolume,
+                ConfigMap = new V1ConfigMapVolumeSource { Name = ClusterNames.ConfigMap(cluster.Name), DefaultMode = 0x124 /* 0444 */ },
+            },
+            new() { Name = PostgresContainer.SocketVolume, EmptyDir = new V1EmptyDirVolumeSource() },
+            new() { Name = PostgresContainer.TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() },
+        };
+        if (cluster.Backup is { TlsSecret: not null } backup)
+        {
+            containers.Add(SidecarContainers.PgBackRestServer(cluster));
+            volumes.Add(SidecarContainers.PgBackRestTls(backup));
+        }
+
         return new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta
@@ -64,16 +80,7 @@ public static class ClusterPod
                     },
                 },
                 Containers = containers,
-                Volumes =
-                [
-                    new V1Volume
-                    {
-                        Name = PostgresContainer.ConfigVolume,
-                        ConfigMap = new V1ConfigMapVolumeSource { Name = ClusterNames.ConfigMap(cluster.Name), DefaultMode = 0x124 /* 0444 */ },
-                    },
-                    new V1Volume { Name = PostgresContainer.SocketVolume, EmptyDir = new V1EmptyDirVolumeSource() },
-                    new V1Volume { Name = PostgresContainer.TmpVolume, EmptyDir = new V1EmptyDirVolumeSource() },
-                ],
+                Volumes = volumes,
             },
         };
     }

@@ -29,6 +29,12 @@ public static class ClusterServices
             ports.Add(Port(PostgresContainer.PatroniPortName, PatroniConfig.RestApiPort));
         }
 
+        if (cluster.Backup?.TlsSecret is not null)
+        {
+            // Backup Jobs reach the primary's pgBackRest server by the primary Service (or a pod by the headless one).
+            ports.Add(Port(SidecarContainers.PgBackRestPortName, SidecarContainers.PgBackRestPort));
+        }
+
         return new V1Service
         {
             ApiVersion = "v1",

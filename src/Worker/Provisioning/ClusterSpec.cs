@@ -110,6 +110,17 @@ public sealed class BackupSpec
     public string AccessKeyIdKey { get; set; } = "accessKeyId";
 
     public string SecretAccessKeyKey { get; set; } = "secretAccessKey";
+
+    /// <summary>
+    /// The Secret (<c>tls.crt</c>, <c>tls.key</c>, <c>ca.crt</c>, as cert-manager writes them) of pgBackRest's TLS server: with
+    /// it, every instance pod runs <c>pgbackrest server</c> beside PostgreSQL (port 8432, also on the primary Service), so
+    /// that backup Jobs take backups through it (Ops:Clusters:NAME:Backup:Server). Its certificate must name the host the
+    /// Jobs reach (the primary Service's name); <c>ca.crt</c> is the CA that signs the Jobs' client certificates.
+    /// </summary>
+    public string? TlsSecret { get; set; }
+
+    /// <summary>The CN of the client certificate the TLS server lets back up this stanza (<c>tls-server-auth</c>).</summary>
+    public string ClientCommonName { get; set; } = "stackgres-ops";
 }
 
 /// <summary>The three roles a cluster needs, their passwords in Secrets: <c>Ops:ClusterSpecs:{name}:Credentials</c>.</summary>

@@ -227,6 +227,16 @@ public sealed partial class ClusterSpecsValidator(IOptions<ClustersOptions>? inv
             failures.Add($"{key}:S3Secret must be a Secret name: lower-case letters, digits, '-' or '.' (got '{secret}').");
         }
 
+        if (ClusterBlueprint.Present(backup.TlsSecret) is { } tls && !DnsSubdomain().IsMatch(tls))
+        {
+            failures.Add($"{key}:TlsSecret must be a Secret name: lower-case letters, digits, '-' or '.' (got '{tls}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(backup.ClientCommonName) || backup.ClientCommonName.Any(c => c is '=' or ',' || char.IsControl(c)))
+        {
+            failures.Add($"{key}:ClientCommonName must be a certificate CN without '=' or ',' (got '{backup.ClientCommonName}').");
+        }
+
         foreach (var (name, secretKey) in new[] { ("AccessKeyIdKey", backup.AccessKeyIdKey), ("SecretAccessKeyKey", backup.SecretAccessKeyKey) })
         {
             if (!SecretKey().IsMatch(secretKey ?? string.Empty))

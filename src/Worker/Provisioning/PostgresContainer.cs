@@ -104,7 +104,7 @@ public static class PostgresContainer
     }
 
     /// <summary>pgBackRest reads every option from PGBACKREST_* variables: no configuration file, keys from the Secret.</summary>
-    private static IEnumerable<V1EnvVar> BackupEnvironment(BackupTarget backup)
+    public static IEnumerable<V1EnvVar> BackupEnvironment(BackupTarget backup)
     {
         var repository = backup.Repository;
         var s3 = repository.S3!;

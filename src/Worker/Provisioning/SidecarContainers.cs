@@ -11,6 +11,12 @@ public static class SidecarContainers
     public const string PgBouncerPortName = "pgbouncer";
     public const string DefaultPgBouncerImage = "docker.io/edoburu/pgbouncer:v1.23.1-p3";
 
+    public const string PgBackRestName = "pgbackrest";
+    public const int PgBackRestPort = 8432;
+    public const string PgBackRestPortName = "pgbackrest";
+    public const string PgBackRestTlsVolume = "pgbackrest-tls";
+    public const string PgBackRestTlsPath = "/etc/pgbackrest/tls";
+
     public const string ExporterName = "metrics";
     public const int ExporterPort = 9187;
     public const string ExporterPortName = "metrics";
@@ -73,6 +79,60 @@ public static class SidecarContainers
             SecurityContext = ClusterPod.ContainerSecurity(),
         };
     }
+
+    /// <summary>
+    /// pgBackRest's TLS server (<c>pgbackrest server</c>, from the PostgreSQL image, which carries pgBackRest for archive-push),
+    /// as Crunchy PGO runs it beside each instance: backup Jobs reach the data directory through it. It reads the same
+    /// PGBACKREST_* settings as archive-push, its certificate and CA from the TLS Secret, and lets the client CN back up
+    /// this stanza only. The compression of a backup runs here.
+    /// </summary>
+    public static V1Container PgBackRestServer(ClusterBlueprint cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var backup = cluster.Backup ?? throw new ArgumentException("The cluster has no backups.", nameof(cluster));
+        var certificates = PgBackRestTlsPath;
+        return new V1Container
+        {
+            Name = PgBackRestName,
+            Image = cluster.Image,
+            ImagePullPolicy = "IfNotPresent",
+            Command = ["pgbackrest", "server"],
+            Ports = [new V1ContainerPort { Name = PgBackRestPortName, ContainerPort = PgBackRestPort, Protocol = "TCP" }],
+            Env =
+            [
+                .. PostgresContainer.BackupEnvironment(backup),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_ADDRESS", "*"),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_PORT", Number(PgBackRestPort)),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_CERT_FILE", $"{certificates}/tls.crt"),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_KEY_FILE", $"{certificates}/tls.key"),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_CA_FILE", $"{certificates}/ca.crt"),
+                EnvVars.Value("PGBACKREST_TLS_SERVER_AUTH", $"{backup.ClientCommonName}={backup.Stanza}"),
+            ],
+            Resources = new V1ResourceRequirements
+            {
+                Requests = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["cpu"] = new("50m"), ["memory"] = new("64Mi") },
+                // A backup's reading and compression run here, one file at a time per process.
+                Limits = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal) { ["memory"] = new("512Mi") },
+            },
+            ReadinessProbe = Tcp(PgBackRestPortName, initialDelay: 0),
+            LivenessProbe = Tcp(PgBackRestPortName, initialDelay: 10),
+            VolumeMounts =
+            [
+                new V1VolumeMount { Name = PostgresContainer.DataVolume, MountPath = PostgresContainer.DataMountPath },
+                new V1VolumeMount { Name = PostgresContainer.SocketVolume, MountPath = PostgresContainer.SocketDirectory },
+                new V1VolumeMount { Name = PostgresContainer.TmpVolume, MountPath = "/tmp" },
+                new V1VolumeMount { Name = PgBackRestTlsVolume, MountPath = certificates, ReadOnlyProperty = true },
+            ],
+            SecurityContext = ClusterPod.ContainerSecurity(),
+        };
+    }
+
+    /// <summary>The TLS Secret's volume: 0640, the pod's fsGroup reads it (pgBackRest refuses a root-owned key others can read).</summary>
+    public static V1Volume PgBackRestTls(BackupTarget backup) => new()
+    {
+        Name = PgBackRestTlsVolume,
+        Secret = new V1SecretVolumeSource { SecretName = backup.TlsSecret, DefaultMode = 0b110_100_000 },
+    };
 
     private static V1ResourceRequirements Small() => new()
     {

@@ -184,6 +184,35 @@ public sealed class ClusterRendererTests
     }
 
     [Fact]
+    public void Render_WithATlsSecret_RunsPgBackRestServerBesideEachInstance_ReachableByThePrimaryService()
+    {
+        var manifests = Render(spec => spec.Backup = new BackupSpec
+        {
+            Repository = Specs.RepositoryCluster, S3Secret = "s3-keys", TlsSecret = "orders-pgbackrest-tls", ClientCommonName = "backup-jobs",
+        });
+        var pod = manifests.StatefulSet.Spec.Template.Spec;
+        var server = pod.Containers.Single(c => c.Name == "pgbackrest");
+        var env = server.Env.ToDictionary(e => e.Name, e => e.Value ?? $"{e.ValueFrom.SecretKeyRef.Name}/{e.ValueFrom.SecretKeyRef.Key}", StringComparer.Ordinal);
+
+        Assert.Equal(["pgbackrest", "server"], server.Command);
+        Assert.Equal(pod.Containers.Single(c => c.Name == "postgresql").Image, server.Image);
+        Assert.Equal(8432, server.Ports.Single().ContainerPort);
+        Assert.Equal("backup-jobs=orders", env["PGBACKREST_TLS_SERVER_AUTH"]);
+        Assert.Equal("/etc/pgbackrest/tls/tls.key", env["PGBACKREST_TLS_SERVER_KEY_FILE"]);
+        Assert.Equal("/var/lib/postgresql/data/pgdata", env["PGBACKREST_PG1_PATH"]);
+        Assert.Equal("s3-keys/secretAccessKey", env["PGBACKREST_REPO1_S3_KEY_SECRET"]);
+        Assert.Contains(server.VolumeMounts, m => m is { Name: "data", MountPath: "/var/lib/postgresql/data" });
+        Assert.Contains(server.VolumeMounts, m => m is { Name: "socket", MountPath: "/var/run/postgresql" });
+        var tls = pod.Volumes.Single(v => v.Name == "pgbackrest-tls").Secret;
+        Assert.Equal("orders-pgbackrest-tls", tls.SecretName);
+        Assert.Equal(0b110_100_000, tls.DefaultMode);
+        Assert.Equal(8432, manifests.PrimaryService.Spec.Ports.Single(p => p.Name == "pgbackrest").Port);
+
+        var without = Render(spec => spec.Backup = new BackupSpec { Repository = Specs.RepositoryCluster, S3Secret = "s3-keys" });
+        Assert.DoesNotContain(without.StatefulSet.Spec.Template.Spec.Containers, c => c.Name == "pgbackrest");
+    }
+
+    [Fact]
     public void Render_ConfigMap_HoldsTheTunedConfAndPatroniConfig()
     {
         var manifests = Render(spec =>

@@ -41,13 +41,8 @@ internal static class VerifyLog
                 context.Events.Log(LogLevel.Error, string.Create(CultureInfo.InvariantCulture,
                     $"corrupt: {name} ({outcome.Check}): {outcome.Problems} problem(s); {Describe(findings[0])}"));
                 break;
-            case OutcomeStatus.Skipped:
-                context.Events.Log(LogLevel.Warning, $"skipped {name}: {outcome.Detail}");
-                break;
-            case OutcomeStatus.Failed:
-                context.Events.Log(LogLevel.Error, $"failed {name}: {outcome.Detail}");
-                break;
             default:
+                OutcomeLog.WriteNotDone(context, name, outcome.Status, outcome.Detail);
                 break;
         }
     }

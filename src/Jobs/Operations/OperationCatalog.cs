@@ -7,6 +7,7 @@ using StackGres.Ops.Jobs.Operations.Restore;
 using StackGres.Ops.Jobs.Operations.RestoreTest;
 using StackGres.Ops.Jobs.Operations.LogReport;
 using StackGres.Ops.Jobs.Operations.Vacuum;
+using StackGres.Ops.Jobs.Operations.Verify;
 
 namespace StackGres.Ops.Jobs.Operations;
 
@@ -23,7 +24,7 @@ public sealed class OperationCatalog
     [
         new VacuumOperation(), new ReindexOperation(), new RepackOperation(),
         new BackupOperation(), new RestoreOperation(), new RestoreTestOperation(),
-        new LogReportOperation(), new HealthCheckOperation(),
+        new LogReportOperation(), new HealthCheckOperation(), new VerifyOperation(),
         new RollingRestartOperation(), new MinorUpgradeOperation(), new SwitchoverOperation(),
     ]);
 

@@ -21,6 +21,7 @@ namespace StackGres.Ops.Jobs.Runs;
 [JsonSerializable(typeof(RunnerEvent))]
 [JsonSerializable(typeof(RunProgress))]
 [JsonSerializable(typeof(VacuumResult))]
+[JsonSerializable(typeof(StackGres.Ops.Jobs.Operations.Verify.VerifyResult))]
 [JsonSerializable(typeof(ReindexResult))]
 [JsonSerializable(typeof(RepackResult))]
 [JsonSerializable(typeof(BackupResult))]

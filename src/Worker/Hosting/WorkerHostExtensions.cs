@@ -65,6 +65,7 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<ClusterSlots>();
         builder.Services.AddSingleton<OpsMetrics>();
         builder.Services.AddSingleton<HealthFindingMetrics>();
+        builder.Services.AddSingleton<VerifyFindingMetrics>();
         builder.Services.AddOpsProvisioning();
         builder.Services.AddScoped<RunExecutor>();
         builder.Services.AddSingleton<WorkerIdentity>();

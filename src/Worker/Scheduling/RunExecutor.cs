@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Operations.HealthCheck;
+using StackGres.Ops.Jobs.Operations.Verify;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Clusters;
@@ -31,6 +32,7 @@ public sealed class RunExecutor(
     ClusterSlots slots,
     OpsMetrics metrics,
     HealthFindingMetrics healthMetrics,
+    VerifyFindingMetrics verifyMetrics,
     WorkerIdentity identity,
     IOptions<ExecutorOptions> executorOptions,
     IOptions<SchedulerOptions> schedulerOptions,
@@ -178,6 +180,11 @@ public sealed class RunExecutor(
         if (outcome.Status == RunStatus.Succeeded && run.Operation == HealthCheckOperation.OperationName && outcome.Result is { } result)
         {
             healthMetrics.Record(run.Cluster, clock.GetUtcNow(), result);
+        }
+
+        if (run.Operation == VerifyOperation.OperationName && outcome.Result is { } verified)
+        {
+            verifyMetrics.Record(run.Cluster, verified);
         }
 
         Log.RunFinished(logger, run.Id, outcome.Status.ToWireName(), error ?? string.Empty);

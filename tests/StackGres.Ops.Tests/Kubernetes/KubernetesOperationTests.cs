@@ -53,6 +53,26 @@ public sealed class KubernetesOperationTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Verify_RunsAsJob_FromTheRunnerImage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bed = await KubernetesWorkerBed.StartAsync();
+        await using var worker = await bed.CreateWorkerAsync(fixture, ct);
+        await Db.ExecuteAsync(worker.ClusterConnectionString,
+            "CREATE TABLE items (id int PRIMARY KEY, payload text NOT NULL); INSERT INTO items SELECT g, repeat('p', 60) FROM generate_series(1, 20000) g;");
+
+        var run = await SucceedAsync(worker, "verify", new { tables = new[] { "items" }, createExtension = true });
+
+        // amcheck runs in the server: the runner image needs no more than its client to drive it.
+        var result = run.GetProperty("result");
+        Assert.False(result.GetProperty("corrupt").GetBoolean(), run.ToString());
+        Assert.Equal(4, result.GetProperty("relationsChecked").GetInt32());
+        Assert.Equal(["items", "items_pkey"], result.GetProperty("relations").EnumerateArray()
+            .Where(r => r.GetProperty("schema").GetString() == "public").Select(r => r.GetProperty("relation").GetString()));
+        Assert.Equal(ProjectImages.Runner, Assert.Single(bed.Jobs()).Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
     public async Task LogReport_RunsAsJob_ReadingTheLogVolume()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace StackGres.Ops.Tests.Support;
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private LocalPostgresInstance? server;
+    private LocalInstanceOptions? options;
 
     /// <summary>The folder holding the data directory; deleted on dispose.</summary>
     public string RootDirectory { get; } =
@@ -22,7 +23,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var options = new LocalInstanceOptions
+        options = new LocalInstanceOptions
         {
             DataDirectory = Path.Combine(RootDirectory, "data"),
             Password = NewPassword(),
@@ -41,6 +42,20 @@ public sealed class PostgresFixture : IAsyncLifetime
             DeleteRoot();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops the server (a fast shutdown: every page is written), runs <paramref name="whileStopped"/> with the data
+    /// directory, and starts the server again on the same port. Only for a fixture a test class owns: the shared one
+    /// serves every other class at the same time.
+    /// </summary>
+    public async Task RestartAsync(Func<string, Task> whileStopped, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(whileStopped);
+        var stopped = Server;
+        await stopped.StopAsync(ct);
+        await whileStopped(stopped.DataDirectory);
+        server = await LocalPostgresInstance.StartAsync(options! with { Port = stopped.Port }, PostgresBinaries.Locate(), ct);
     }
 
     /// <summary>Creates a database named <c>{prefix}_{8 hex chars}</c> and returns its connection string.</summary>

@@ -28,7 +28,7 @@ public sealed class CatalogTests(PostgresFixture fixture)
         Assert.Subset(
             properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal),
             new HashSet<string>(["analyze", "databases", "freeze", "full", "tables", "target", "lockTimeout"], StringComparer.Ordinal));
-        Assert.Equal(["backup", "health-check", "log-report", "minor-upgrade", "reindex", "repack", "restore", "restore-test", "rolling-restart", "switchover", "vacuum"],
+        Assert.Equal(["backup", "health-check", "log-report", "minor-upgrade", "reindex", "repack", "restore", "restore-test", "rolling-restart", "switchover", "vacuum", "verify"],
             operations.EnumerateArray().Select(o => o.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal("array", properties.GetProperty("tables").GetProperty("type").GetString());
         Assert.Equal("string", properties.GetProperty("tables").GetProperty("items").GetProperty("type").GetString());

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace StackGres.Ops.Jobs.Operations.Maintenance;
 
-/// <summary>The log line that says what became of one table.</summary>
+/// <summary>The log line that says what became of one table (or, for the statuses other operations share, relation).</summary>
 public static class OutcomeLog
 {
     public static void Write(OperationContext context, string verb, TableOutcome outcome)
@@ -16,14 +16,22 @@ public static class OutcomeLog
                     $"{verb} {name} in {outcome.DurationMs:F0} ms: {ByteSize.Format(outcome.SizeBeforeBytes)} → " +
                     $"{ByteSize.Format(outcome.SizeAfterBytes ?? outcome.SizeBeforeBytes)} ({ByteSize.Format(outcome.BytesReclaimed)} reclaimed)"));
                 break;
-            case OutcomeStatus.Skipped:
-                context.Events.Log(LogLevel.Warning, $"skipped {name}: {outcome.Detail}");
-                break;
-            case OutcomeStatus.Failed:
-                context.Events.Log(LogLevel.Error, $"failed {name}: {outcome.Detail}");
-                break;
             default:
+                WriteNotDone(context, name, outcome.Status, outcome.Detail);
                 break;
+        }
+    }
+
+    /// <summary>The warning for a relation skipped, or the error for one that failed, with why; nothing for other statuses.</summary>
+    public static void WriteNotDone(OperationContext context, string name, OutcomeStatus status, string? detail)
+    {
+        if (status == OutcomeStatus.Skipped)
+        {
+            context.Events.Log(LogLevel.Warning, $"skipped {name}: {detail}");
+        }
+        else if (status == OutcomeStatus.Failed)
+        {
+            context.Events.Log(LogLevel.Error, $"failed {name}: {detail}");
         }
     }
 }

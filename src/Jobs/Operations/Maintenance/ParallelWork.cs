@@ -1,17 +1,16 @@
-using Npgsql;
-
 namespace StackGres.Ops.Jobs.Operations.Maintenance;
 
 /// <summary>
-/// Runs work items on up to <c>jobs</c> connections at once, like vacuumdb -j: each worker takes the
-/// next item in order. The first failure stops the other workers and is thrown.
+/// Runs work items on up to <c>jobs</c> connections (or sessions holding one) at once, like vacuumdb -j: each
+/// worker takes the next item in order. The first failure stops the other workers and is thrown.
 /// </summary>
 public static class ParallelWork
 {
-    public static async Task RunAsync<T>(IReadOnlyList<T> items, int jobs,
-        Func<CancellationToken, Task<NpgsqlConnection>> open,
-        Func<NpgsqlConnection, T, CancellationToken, Task> work,
+    public static async Task RunAsync<T, TSession>(IReadOnlyList<T> items, int jobs,
+        Func<CancellationToken, Task<TSession>> open,
+        Func<TSession, T, CancellationToken, Task> work,
         CancellationToken cancellationToken)
+        where TSession : IAsyncDisposable
     {
         if (items.Count == 0)
         {

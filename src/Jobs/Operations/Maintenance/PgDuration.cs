@@ -17,6 +17,27 @@ public static partial class PgDuration
         return match.Success && match.Groups["number"].Value.All(c => c == '0');
     }
 
+    /// <summary>The duration as a <see cref="TimeSpan"/>; milliseconds when no unit is written, as in PostgreSQL.</summary>
+    public static TimeSpan ToTimeSpan(string value)
+    {
+        var match = Pattern().Match(value);
+        if (!match.Success)
+        {
+            throw new FormatException($"'{value}' is not a PostgreSQL duration.");
+        }
+
+        var number = long.Parse(match.Groups["number"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return match.Groups["unit"].Value switch
+        {
+            "us" => TimeSpan.FromMicroseconds(number),
+            "s" => TimeSpan.FromSeconds(number),
+            "min" => TimeSpan.FromMinutes(number),
+            "h" => TimeSpan.FromHours(number),
+            "d" => TimeSpan.FromDays(number),
+            _ => TimeSpan.FromMilliseconds(number),
+        };
+    }
+
     [GeneratedRegex(@"^\s*(?<number>[0-9]{1,9})\s*(?<unit>us|ms|s|min|h|d)?\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -13,21 +13,7 @@ public static class TablePlanner
     public static async Task<TablePlan> PlanAsync(NpgsqlConnection connection, string database, TableScope scope,
         NeedKind kind, CancellationToken cancellationToken)
     {
-        uint[]? oids = null;
-        if (scope.Tables.Count > 0)
-        {
-            var resolved = new List<uint>(scope.Tables.Count);
-            foreach (var name in scope.Tables)
-            {
-                // Checked before the run was queued; a table dropped since then is an error worth failing on.
-                var table = await TableResolver.ResolveAsync(connection, name, cancellationToken).ConfigureAwait(false)
-                            ?? throw new OperationFailedException($"Table '{name}' does not exist in database '{database}'.");
-                resolved.Add(table.Oid);
-            }
-
-            oids = resolved.Distinct().ToArray();
-        }
-
+        var oids = await ResolveAsync(connection, database, scope.Tables, cancellationToken).ConfigureAwait(false);
         var stats = await TableStatsReader.ReadAsync(connection, oids, scope.Schemas, cancellationToken, totalSizes: !scope.OnlyNeeded)
             .ConfigureAwait(false);
         if (kind == NeedKind.Repack)
@@ -65,6 +51,27 @@ public static class TablePlanner
 
         var ordered = NeedEvaluator.InPriorityOrder(chosen, p => p.Stats, p => p.Need).ToArray();
         return new TablePlan(database, stats.Count, ordered);
+    }
+
+    /// <summary>The oids of the named tables, or null when none are named (every table of the schemas in scope).</summary>
+    public static async Task<uint[]?> ResolveAsync(NpgsqlConnection connection, string database, IReadOnlyList<string> tables,
+        CancellationToken cancellationToken)
+    {
+        if (tables.Count == 0)
+        {
+            return null;
+        }
+
+        var resolved = new List<uint>(tables.Count);
+        foreach (var name in tables)
+        {
+            // Checked before the run was queued; a table dropped since then is an error worth failing on.
+            var table = await TableResolver.ResolveAsync(connection, name, cancellationToken).ConfigureAwait(false)
+                        ?? throw new OperationFailedException($"Table '{name}' does not exist in database '{database}'.");
+            resolved.Add(table.Oid);
+        }
+
+        return resolved.Distinct().ToArray();
     }
 
     /// <summary>The chosen tables with their total sizes (indexes and TOAST), which the reclaimable estimate and the results use.</summary>

@@ -29,12 +29,7 @@ public sealed class VacuumOperation : IOperation, ITargetsFindings
 
     public void Validate(ParameterValues values, List<string> errors)
     {
-        if (values.GetStrings(VacuumParameters.TablesName).Count > 0 &&
-            values.GetStrings(VacuumParameters.DatabasesName).Distinct(StringComparer.Ordinal).Count() > 1)
-        {
-            errors.Add("Parameter 'tables' needs exactly one database in 'databases'.");
-        }
-
+        TableTargets.Validate(values, errors);
         if (values.GetBoolean(VacuumParameters.FullName, false) && values.GetBoolean(VacuumParameters.DisablePageSkippingName, false))
         {
             errors.Add("Parameter 'disablePageSkipping' cannot be used with 'full' (VACUUM FULL reads every page anyway).");
@@ -46,15 +41,8 @@ public sealed class VacuumOperation : IOperation, ITargetsFindings
     public async Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
     {
         var parameters = VacuumParameters.From(values, connector.DefaultDatabase);
-        foreach (var database in parameters.Databases)
-        {
-            await using var connection = await Preflight.TryOpenAsync(connector, database, errors, cancellationToken).ConfigureAwait(false);
-            if (connection is not null)
-            {
-                await Preflight.CheckTablesAsync(connection, database, parameters.Tables, errors, cancellationToken).ConfigureAwait(false);
-                await Preflight.CheckSchemasAsync(connection, database, parameters.Schemas, errors, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await TableTargets.PreflightAsync(connector, parameters.Databases, parameters.Tables, parameters.Schemas, errors, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<object> ExecuteAsync(ParameterValues values, OperationContext context, CancellationToken cancellationToken)

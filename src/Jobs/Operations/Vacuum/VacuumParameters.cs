@@ -11,9 +11,9 @@ public sealed record VacuumParameters(
     bool Freeze,
     bool Full)
 {
-    public const string DatabasesName = "databases";
-    public const string TablesName = "tables";
-    public const string SchemasName = "schemas";
+    public const string DatabasesName = TableTargets.DatabasesName;
+    public const string TablesName = TableTargets.TablesName;
+    public const string SchemasName = TableTargets.SchemasName;
     public const string AnalyzeName = "analyze";
     public const string FreezeName = "freeze";
     public const string FullName = "full";

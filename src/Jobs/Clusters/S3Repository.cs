@@ -21,4 +21,14 @@ public sealed record S3Repository
 
     /// <summary>Name of the environment variable holding the secret access key.</summary>
     public string KeySecretEnv { get; init; } = string.Empty;
+
+    /// <summary>
+    /// A Kubernetes Secret in the Job's namespace holding both keys: Jobs get <see cref="KeyEnv"/> and <see cref="KeySecretEnv"/>
+    /// from it as secretKeyRefs (the worker's own process then needs neither variable).
+    /// </summary>
+    public string? Secret { get; init; }
+
+    public string AccessKeyIdKey { get; init; } = "accessKeyId";
+
+    public string SecretAccessKeyKey { get; init; } = "secretAccessKey";
 }

@@ -116,9 +116,10 @@ public static partial class BackupSettingsValidator
             {
                 failures.Add($"{key}:{name} is required: the name of the environment variable holding the secret (never the secret).");
             }
-            else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+            else if (s3.Secret is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
             {
-                failures.Add($"{key}:{name} names the environment variable '{variable}', which is not set.");
+                failures.Add($"{key}:{name} names the environment variable '{variable}', which is not set (or give {key}:Secret, " +
+                             "a Kubernetes Secret that fills it in the Jobs).");
             }
         }
     }

@@ -53,6 +53,35 @@ public sealed class JobSpecBuilderTests
     }
 
     [Fact]
+    public void Build_ForABackupThroughTheTlsServer_MountsTheCertificates_AndGivesS3KeysOnlyAsSecretKeyRefs()
+    {
+        var backup = new BackupRepository
+        {
+            Type = BackupRepositoryType.S3,
+            S3 = new S3Repository { Bucket = "b", Endpoint = "s3", Region = "r", KeyEnv = "S3_KEY", KeySecretEnv = "S3_SECRET", Secret = "demo-s3" },
+            Server = new PgBackRestServer { CertificateSecret = "demo-pgbackrest-tls" },
+        };
+        var job = Build(new KubernetesExecutorOptions { Image = "runner:1", RunAsUser = 999, RunAsGroup = 999 }, backup: backup);
+
+        var pod = job.Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+        var certificates = pod.Volumes.Single(v => v.Secret is not null).Secret;
+        Assert.Equal("demo-pgbackrest-tls", certificates.SecretName);
+        Assert.Equal(0b110_100_000, certificates.DefaultMode);
+        // The pod's fsGroup (here its group) reads the 0640 files.
+        Assert.Equal(999, pod.SecurityContext.FsGroup);
+        Assert.Equal(999, pod.SecurityContext.RunAsUser);
+        Assert.Contains(container.VolumeMounts, m => m.MountPath == JobSpecBuilder.BackupCertificatesPath && m.ReadOnlyProperty == true);
+        var request = Assert.Single(container.Env, e => e.Name == RunRequest.EnvironmentVariable).Value;
+        Assert.Contains($"\"certificateDirectory\":\"{JobSpecBuilder.BackupCertificatesPath}\"", request, StringComparison.Ordinal);
+        Assert.Equal("demo-s3/accessKeyId", Reference(Assert.Single(container.Env, e => e.Name == "S3_KEY")));
+        Assert.Equal("demo-s3/secretAccessKey", Reference(Assert.Single(container.Env, e => e.Name == "S3_SECRET")));
+
+        static string Reference(V1EnvVar variable) =>
+            variable.Value is null ? $"{variable.ValueFrom.SecretKeyRef.Name}/{variable.ValueFrom.SecretKeyRef.Key}" : "a plain value";
+    }
+
+    [Fact]
     public void Build_TakesShorterOfWindowAndMaximum_ForActiveDeadline()
     {
         var options = new KubernetesExecutorOptions { Image = "runner:1", MaxRunDuration = TimeSpan.FromHours(2) };
@@ -119,9 +148,9 @@ public sealed class JobSpecBuilderTests
         Status = new V1PodStatus { ContainerStatuses = [new V1ContainerStatus { Name = JobSpecBuilder.ContainerName, State = state }] },
     };
 
-    private static V1Job Build(KubernetesExecutorOptions options, DateTimeOffset? deadline = null)
+    private static V1Job Build(KubernetesExecutorOptions options, DateTimeOffset? deadline = null, BackupRepository? backup = null)
     {
-        var cluster = new ClusterDefinition { Host = "db", PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" } };
+        var cluster = new ClusterDefinition { Host = "db", PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" }, Backup = backup };
         var run = new RunRequest { RunId = RunId, Operation = "vacuum", Cluster = cluster.ToConnection("demo") };
         return new JobSpecBuilder(options, TimeSpan.FromSeconds(10)).Build(new ExecutionRequest(run, cluster) { Deadline = deadline }, "ops", Now);
     }

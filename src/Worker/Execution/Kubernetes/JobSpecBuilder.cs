@@ -166,15 +166,23 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         };
         if (request.Cluster.PasswordSecret is { } secret)
         {
-            env.Add(new V1EnvVar
-            {
-                Name = RunRequest.PasswordVariable,
-                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret.Name, Key = secret.Key } },
-            });
+            env.Add(SecretVariable(RunRequest.PasswordVariable, secret.Name, secret.Key));
+        }
+
+        if (request.Run.Cluster.Backup?.S3 is { Secret: { } s3Secret } s3)
+        {
+            env.Add(SecretVariable(s3.KeyEnv, s3Secret, s3.AccessKeyIdKey));
+            env.Add(SecretVariable(s3.KeySecretEnv, s3Secret, s3.SecretAccessKeyKey));
         }
 
         return env;
     }
+
+    private static V1EnvVar SecretVariable(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
+    };
 
     private V1ResourceRequirements? Resources()
     {

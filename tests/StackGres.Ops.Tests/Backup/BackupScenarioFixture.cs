@@ -10,7 +10,7 @@ namespace StackGres.Ops.Tests.Backup;
 /// <summary>
 /// A source cluster with archiving off at first, a POSIX repository in a temporary folder, and a known history:
 /// batch 1, full backup (which turns archiving on and restarts the server), batch 2, differential backup,
-/// a moment noted, batch 3, a table dropped, the WAL switched and archived.
+/// a moment noted (its time, its WAL position and a restore point), batch 3, a table dropped, the WAL switched and archived.
 /// </summary>
 public sealed class BackupScenarioFixture : IAsyncLifetime
 {
@@ -18,6 +18,7 @@ public sealed class BackupScenarioFixture : IAsyncLifetime
     public const string Database = "app";
     public const int RowsPerBatch = 1000;
     public const int DoomedRows = 100;
+    public const string RestorePoint = "before-batch-3";
 
     private LocalPostgresInstance? source;
 
@@ -31,6 +32,9 @@ public sealed class BackupScenarioFixture : IAsyncLifetime
 
     /// <summary>A moment after batch 2 committed and before batch 3 did.</summary>
     public DateTimeOffset BetweenBatchTwoAndThree { get; private set; }
+
+    /// <summary>The WAL position at that moment, where the restore point <see cref="RestorePoint"/> was also created.</summary>
+    public string LsnBetweenBatchTwoAndThree { get; private set; } = string.Empty;
 
     public BackupResult Full { get; private set; } = null!;
 
@@ -73,6 +77,7 @@ public sealed class BackupScenarioFixture : IAsyncLifetime
         Differential = await OperationHarness.ExecuteAsync<BackupResult>(new BackupOperation(), new { type = "diff" }, Connector(), new RecordingEvents(), ct);
         await Task.Delay(TimeSpan.FromMilliseconds(600), ct);
         BetweenBatchTwoAndThree = await NowAsync(ct);
+        LsnBetweenBatchTwoAndThree = await MarkAsync(ct);
         await Task.Delay(TimeSpan.FromMilliseconds(600), ct);
         await InsertBatchAsync(3, ct);
         await ExecuteAsync("DROP TABLE doomed", ct);
@@ -112,6 +117,15 @@ public sealed class BackupScenarioFixture : IAsyncLifetime
     {
         await using var connection = await OpenAsync(Source.Host, Source.Port, ct);
         await WalArchive.SwitchAndWaitAsync(connection, ct);
+    }
+
+    /// <summary>Creates the restore point and returns the WAL position it was written at (pg_create_restore_point's).</summary>
+    private async Task<string> MarkAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(Source.Host, Source.Port, ct);
+        await using var command = new NpgsqlCommand("SELECT pg_create_restore_point($1)::text", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = RestorePoint });
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task<DateTimeOffset> NowAsync(CancellationToken ct)

@@ -69,6 +69,31 @@ public sealed class PointInTimeRecoveryTests(BackupScenarioFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("lsn")]
+    [InlineData("restore point")]
+    public async Task Restore_ToTheWalPositionOrRestorePointBetweenBatchTwoAndThree_FindsExactlyBatchesOneAndTwo(string by)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        object target = by == "lsn"
+            ? new { targetLsn = fixture.LsnBetweenBatchTwoAndThree }
+            : new { targetName = BackupScenarioFixture.RestorePoint };
+        var result = await RestoreAsync(target, ct);
+        try
+        {
+            Assert.Equal(BatchesAsString(1, 2), await BatchesAsync(result.Instance, ct));
+            Assert.Equal(BackupScenarioFixture.DoomedRows, await CountAsync(result.Instance, "doomed", ct));
+            Assert.Equal(2, result.Reached.Timeline);
+            Assert.Contains(result.Reached.RecoveryLog, line => line.Contains(
+                by == "lsn" ? "recovery stopping after WAL location (LSN)" : $"recovery stopping at restore point \"{BackupScenarioFixture.RestorePoint}\"",
+                StringComparison.Ordinal));
+        }
+        finally
+        {
+            await RemoveAsync(result.Instance);
+        }
+    }
+
     [Fact]
     public async Task Restore_ToLatest_FindsEverythingArchived_AndNoDroppedTable()
     {

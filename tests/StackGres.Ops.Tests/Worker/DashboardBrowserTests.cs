@@ -84,10 +84,8 @@ public sealed class DashboardBrowserTests(PostgresFixture fixture)
         var reportRun = await worker.WaitForRunAsync(reportId, TimeSpan.FromSeconds(60));
         Assert.True(reportRun.GetProperty("status").GetString() == "succeeded", reportRun.ToString());
 
-        await dashboard.GotoAsync($"{baseUrl}/hangfire/jobs/succeeded");
-        var succeeded = dashboard.Locator("td", new PageLocatorOptions { HasText = "window nightly on demo" });
-        await succeeded.First.WaitForAsync();
-        await dashboard.Locator("td", new PageLocatorOptions { HasText = $"log-report on demo (run {reportId})" }).First.WaitForAsync();
+        // The run's outcome is recorded before Hangfire marks its job succeeded: the page is loaded again until both are listed.
+        await ReloadUntilListedAsync(dashboard, $"{baseUrl}/hangfire/jobs/succeeded", ["window nightly on demo", $"log-report on demo (run {reportId})"]);
         await dashboard.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard-succeeded.png"), FullPage = true });
 
         // The report's URL in a browser: asked for credentials (HTTP Basic, as the dashboard), then the page with its charts.
@@ -105,6 +103,28 @@ public sealed class DashboardBrowserTests(PostgresFixture fixture)
         Assert.StartsWith("text/html", opened.Headers["content-type"], StringComparison.Ordinal);
         Assert.True(await reportPage.Locator("svg").CountAsync() > 0, "the report page has no chart");
         await reportPage.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("report.png"), FullPage = true });
+    }
+
+    private static async Task ReloadUntilListedAsync(IPage page, string url, string[] cells)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await page.GotoAsync(url);
+            var listed = true;
+            foreach (var cell in cells)
+            {
+                listed &= await page.Locator("td", new PageLocatorOptions { HasText = cell }).CountAsync() > 0;
+            }
+
+            if (listed)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} did not list {string.Join(" and ", cells)} within 60 s");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task WaitForRecurringJobAsync(WorkerFactory worker, string id)

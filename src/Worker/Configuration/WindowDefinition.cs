@@ -12,6 +12,13 @@ public sealed class WindowDefinition
     /// <summary>IANA time zone of the cron expression ("Europe/Madrid"); UTC by default.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Spreads the clusters' starts over this long after each opening: each cluster starts at its own fixed offset
+    /// (from a hash of the window's and the cluster's names, the same on every replica and after restarts), so that many
+    /// clusters on one cron line do not all start in the same second. Zero: all start at the opening.
+    /// </summary>
+    public TimeSpan StartSpread { get; set; }
+
     /// <summary>Clusters the window applies to, by name.</summary>
     public List<string> Clusters { get; set; } = [];
 

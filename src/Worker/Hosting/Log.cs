@@ -118,6 +118,10 @@ internal static partial class Log
         Message = "Window {Window} opened on {Cluster} (trigger {Trigger}); it closes at {Deadline}")]
     public static partial void WindowOpened(ILogger logger, string window, string cluster, string trigger, DateTimeOffset deadline);
 
+    [LoggerMessage(EventId = OpsEventIds.WindowStartSpread, Level = LogLevel.Information,
+        Message = "Window {Window} starts on {Cluster} at {StartAt}, its place in the window's StartSpread")]
+    public static partial void WindowStartSpread(ILogger logger, string window, string cluster, DateTimeOffset startAt);
+
     [LoggerMessage(EventId = OpsEventIds.WindowGone, Level = LogLevel.Warning,
         Message = "Window {Window} no longer applies to {Cluster}; its recurring job did nothing")]
     public static partial void WindowGone(ILogger logger, string window, string cluster);

@@ -28,6 +28,7 @@ public static partial class OpsEventIds
     public const int WindowGone = 2101;
     public const int WindowsSynchronized = 2102;
     public const int WindowStepEnded = 2103;
+    public const int WindowStartSpread = 2104;
 
     public const int RunnerStarted = 3000;
     public const int RunnerExited = 3001;

@@ -50,4 +50,22 @@ public sealed class MaintenanceWindowTests
 
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 2, 30, 15, TimeSpan.Zero), next.OpensAt);
     }
+
+    [Fact]
+    public void StartOffset_SpreadsAThousandClustersOverTheSpread_TheSameOnEveryCall()
+    {
+        var window = new MaintenanceWindow("nightly", "0 2 * * *", TimeSpan.FromHours(2), TimeZoneInfo.Utc, TimeSpan.FromMinutes(10));
+        var clusters = Enumerable.Range(0, 1000).Select(i => $"cluster-{i:0000}").ToArray();
+
+        var offsets = clusters.Select(window.StartOffset).ToArray();
+
+        Assert.All(offsets, o => Assert.InRange(o, TimeSpan.Zero, TimeSpan.FromSeconds(599)));
+        Assert.All(offsets, o => Assert.Equal(0, o.Ticks % TimeSpan.TicksPerSecond));
+        Assert.Equal(offsets, clusters.Select(new MaintenanceWindow("nightly", "0 2 * * *", TimeSpan.FromHours(2), TimeZoneInfo.Utc, TimeSpan.FromMinutes(10)).StartOffset));
+        // Each minute of the spread gets about a tenth of the clusters (100 expected; a fair hash stays within 60 to 140).
+        var perMinute = offsets.GroupBy(o => (int)o.TotalMinutes).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(10, perMinute.Count);
+        Assert.All(perMinute.Values, count => Assert.InRange(count, 60, 140));
+        Assert.Equal(TimeSpan.Zero, new MaintenanceWindow("w", "0 2 * * *", TimeSpan.FromHours(1), TimeZoneInfo.Utc).StartOffset("any"));
+    }
 }

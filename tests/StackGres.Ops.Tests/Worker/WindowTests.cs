@@ -107,6 +107,26 @@ public sealed class WindowTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Window_StartsEachClusterAtItsOffsetInTheStartSpread()
+    {
+        // Opens every 20 seconds for 18, its starts spread over 10: this cluster's run (offset 9 s) never starts before its offset.
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = WithWindow(await WorkerFactory.CreateAsync(fixture, ct), EveryTwentySeconds, "00:00:18",
+            ("vacuum", new() { ["tables:0"] = "spread" }, "00:00:01"));
+        worker.WithSetting("Ops:Windows:w:StartSpread", "00:00:10");
+        await Db.ExecuteAsync(worker.ClusterConnectionString, "CREATE TABLE spread (id int);");
+        var offset = new Ops.Worker.Scheduling.Windows.MaintenanceWindow("w", EveryTwentySeconds, TimeSpan.FromSeconds(18), TimeZoneInfo.Utc,
+            TimeSpan.FromSeconds(10)).StartOffset(WorkerFactory.ClusterName);
+        Assert.Equal(TimeSpan.FromSeconds(9), offset);
+
+        var run = (await worker.WaitForWindowRunsAsync("w", 1, TimeSpan.FromSeconds(90)))[0];
+
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        var opensAt = run.GetProperty("deadlineAt").GetDateTimeOffset() - TimeSpan.FromSeconds(18);
+        Assert.True(run.GetProperty("createdAt").GetDateTimeOffset() >= opensAt + offset, $"offset {offset}, opened {opensAt:O}: {run}");
+    }
+
+    [Fact]
     public async Task Window_CancelsTheRunningOperation_WhenItCloses()
     {
         // Opened by hand once the table is locked, for long enough that a loaded machine still starts the runner before

@@ -12,19 +12,39 @@ public sealed class MaintenanceWindow
 {
     private readonly CronExpression _cron;
 
-    public MaintenanceWindow(string name, string cron, TimeSpan duration, TimeZoneInfo timeZone)
+    public MaintenanceWindow(string name, string cron, TimeSpan duration, TimeZoneInfo timeZone, TimeSpan startSpread = default)
     {
         Name = name;
         Cron = cron;
         _cron = Parse(cron);
         Duration = duration;
         TimeZone = timeZone;
+        StartSpread = startSpread;
     }
 
     public string Name { get; }
     public string Cron { get; }
     public TimeSpan Duration { get; }
     public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>How long after each opening the clusters' starts are spread over.</summary>
+    public TimeSpan StartSpread { get; }
+
+    /// <summary>
+    /// When <paramref name="cluster"/> starts after an opening: a whole number of seconds in [0, StartSpread), from the
+    /// first 8 bytes of SHA-256 over "window/cluster", so every replica, every restart and every opening agree.
+    /// </summary>
+    public TimeSpan StartOffset(string cluster)
+    {
+        var seconds = (ulong)StartSpread.TotalSeconds;
+        if (seconds == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Name}/{cluster}"));
+        return TimeSpan.FromSeconds(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) % seconds);
+    }
 
     /// <summary>Cron with 5 fields, or 6 with seconds first; throws <see cref="CronFormatException"/>.</summary>
     public static CronExpression Parse(string cron)

@@ -95,6 +95,10 @@ public sealed class WindowCatalog
         {
             failures.Add($"{key}:Duration must be more than zero and at most 24:00:00 (got {definition.Duration}).");
         }
+        else if (definition.StartSpread < TimeSpan.Zero || definition.StartSpread >= definition.Duration)
+        {
+            failures.Add($"{key}:StartSpread must be zero or more and shorter than the Duration {definition.Duration} (got {definition.StartSpread}).");
+        }
 
         try
         {
@@ -106,7 +110,7 @@ public sealed class WindowCatalog
             return null;
         }
 
-        return zone is null ? null : new MaintenanceWindow(name, definition.Cron, definition.Duration, zone);
+        return zone is null ? null : new MaintenanceWindow(name, definition.Cron, definition.Duration, zone, definition.StartSpread);
     }
 
     private static List<string> ReadClusters(string key, WindowDefinition definition, ClustersOptions clusters, List<string> failures)

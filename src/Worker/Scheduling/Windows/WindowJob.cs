@@ -40,6 +40,16 @@ public sealed class WindowJob(
         var jobId = context?.BackgroundJob.Id;
         var earlier = jobId is null ? [] : await store.ListByJobAsync(jobId, cancellationToken);
         Log.WindowOpened(logger, window, cluster, trigger, deadline);
+        if (occurrence is not null && earlier.Count == 0)
+        {
+            // Many clusters on one cron line start spread over the window's StartSpread, each at its fixed offset.
+            var startAt = occurrence.OpensAt + resolved.Schedule.StartOffset(cluster);
+            if (startAt > clock.GetUtcNow())
+            {
+                Log.WindowStartSpread(logger, window, cluster, startAt);
+                await Task.Delay(startAt - clock.GetUtcNow(), clock, cancellationToken);
+            }
+        }
 
         // Runs record their step; those of an older worker do not, one run per step.
         var legacy = earlier.Count > 0 && earlier.All(r => r.WindowStep is null);

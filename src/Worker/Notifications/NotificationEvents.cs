@@ -1,4 +1,6 @@
+using System.Text.Json;
 using StackGres.Ops.Jobs.Operations.RestoreTest;
+using StackGres.Ops.Jobs.Operations.Verify;
 using StackGres.Ops.Jobs.Runs;
 
 namespace StackGres.Ops.Worker.Notifications;
@@ -21,14 +23,24 @@ public static class NotificationEvents
     /// <summary>The operation succeeded again on the cluster: the episode is over.</summary>
     public const string OperationRecovered = "operation.recovered";
 
-    public static readonly IReadOnlyList<string> All = [RunFailed, RestoreDrillFailed, WindowStepSkipped, OperationStale, OperationRecovered];
+    /// <summary>A verify run found corruption (amcheck reported problems): the run succeeded, the data did not.</summary>
+    public const string CorruptionFound = "corruption.found";
 
-    /// <summary>The event a run's end raises, if any: a failure, or a window step skipped for lack of time.</summary>
-    public static string? ForRunEnd(string operation, RunStatus status, bool outOfTime) => status switch
+    public static readonly IReadOnlyList<string> All = [RunFailed, RestoreDrillFailed, WindowStepSkipped, CorruptionFound, OperationStale, OperationRecovered];
+
+    /// <summary>
+    /// The event a run's end raises, if any: a failure, a window step skipped for lack of time, or a succeeded verify
+    /// whose <paramref name="result"/> says corrupt.
+    /// </summary>
+    public static string? ForRunEnd(string operation, RunStatus status, bool outOfTime, JsonElement? result = null) => status switch
     {
         RunStatus.Failed when operation == RestoreTestOperation.OperationName => RestoreDrillFailed,
         RunStatus.Failed => RunFailed,
         RunStatus.Skipped when outOfTime => WindowStepSkipped,
+        RunStatus.Succeeded when operation == VerifyOperation.OperationName && Corrupt(result) => CorruptionFound,
         _ => null,
     };
+
+    private static bool Corrupt(JsonElement? result) =>
+        result is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty("corrupt", out var corrupt) && corrupt.ValueKind == JsonValueKind.True;
 }

@@ -272,7 +272,10 @@ public sealed class RunStore(OpsDataSource dataSource, NotificationOutbox outbox
         {
             if (await reader.ReadAsync(cancellationToken))
             {
-                notice = new RunEndNotice(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), status, reason, finishedAt);
+                notice = new RunEndNotice(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), status, reason, finishedAt)
+                {
+                    Result = result,
+                };
             }
         }
 

@@ -41,13 +41,17 @@ public sealed class VerifyRunTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task CorruptIndex_IsInTheRunsResult_AndInTheMetrics_UntilACleanCheck()
+    public async Task CorruptIndex_IsInTheRunsResult_TheMetricsAndANotification_UntilACleanCheck()
     {
         var ct = TestContext.Current.CancellationToken;
         // The cluster is a server of the test's own (it is stopped to damage a page); the worker's storage stays on the shared one.
         await using var cluster = new PostgresFixture();
         await cluster.InitializeAsync();
-        await using var worker = await WorkerFactory.CreateAsync(cluster, ct, storageConnectionString: await fixture.CreateDatabaseAsync("ops_storage", ct));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var worker = (await WorkerFactory.CreateAsync(cluster, ct, storageConnectionString: await fixture.CreateDatabaseAsync("ops_storage", ct)))
+            .WithSetting("Ops:Notifications:Sinks:ops:Url", receiver.Url)
+            .WithSetting("Ops:Notifications:Sinks:ops:Secret", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)))
+            .WithSetting("Ops:Notifications:PollInterval", "00:00:00.200");
         await Db.ExecuteAsync(worker.ClusterConnectionString,
             """
             CREATE EXTENSION amcheck;
@@ -73,12 +77,17 @@ public sealed class VerifyRunTests(PostgresFixture fixture)
         Assert.StartsWith("Lower index tid=(1,1)", finding.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var series = $"stackgres_ops_verify_problems{{cluster=\"demo\",database=\"{worker.ClusterDatabase}\",relation=\"public.hurt_pkey\",check=\"bt_index_check\"}} 1";
         Assert.Contains(series, await MetricsAsync(worker, ct), StringComparison.Ordinal);
+        var hook = await receiver.WaitForAsync(h => h.Type == "corruption.found", TimeSpan.FromSeconds(60), "corruption.found");
+        Assert.Equal(run.GetProperty("id").GetGuid(), hook.Json.GetProperty("runId").GetGuid());
+        Assert.Equal(1, hook.Json.GetProperty("details").GetProperty("problems").GetInt32());
+        Assert.StartsWith("verify found corruption on cluster demo: 1 problem(s) in 1 relation(s)", hook.Json.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
         // Rebuilt, the index is clean again: the next check clears its series.
         await Db.ExecuteAsync(worker.ClusterConnectionString, "REINDEX INDEX hurt_pkey");
         var again = await SucceedAsync(worker, new { tables = new[] { "hurt" } });
         Assert.False(again.GetProperty("result").GetProperty("corrupt").GetBoolean());
         Assert.DoesNotContain("relation=\"public.hurt_pkey\"", await MetricsAsync(worker, ct), StringComparison.Ordinal);
+        Assert.Single(receiver.Received, h => h.Type == "corruption.found");
     }
 
     private static async Task<JsonElement> SucceedAsync(WorkerFactory worker, object parameters, bool dryRun = false)

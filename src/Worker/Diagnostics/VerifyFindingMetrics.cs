@@ -18,6 +18,9 @@ public sealed class VerifyFindingMetrics
 
     private static readonly Lock Gate = new();
 
+    /// <summary>Creates the gauge with the worker's first service that records runs, so /metrics names it before any verify ran.</summary>
+    public VerifyFindingMetrics() => GC.KeepAlive(Problems);
+
     /// <summary>Applies a verify result (the run's result JSON, also of a failed or cancelled run: its relations were checked).</summary>
     public void Record(string cluster, JsonElement result)
     {

@@ -32,16 +32,16 @@ internal sealed partial class LogAggregator(AggregatorOptions options)
     public long LastQueryTime { get; private set; } = long.MinValue;
     public long Queries { get; private set; }
     public long TimedQueries { get; private set; }
-    public double QueryMs { get; private set; }
+    public DurationSum QueryMs { get; private set; }
     public long Prepares { get; private set; }
-    public double PrepareMs { get; private set; }
+    public DurationSum PrepareMs { get; private set; }
     public long Binds { get; private set; }
-    public double BindMs { get; private set; }
+    public DurationSum BindMs { get; private set; }
     public long Errors { get; private set; }
     public long Connections { get; private set; }
     public long ConnectionsReceived { get; private set; }
     public long Sessions { get; private set; }
-    public double SessionMs { get; private set; }
+    public DurationSum SessionMs { get; private set; }
     public long Deadlocks { get; private set; }
     public long Cancelled { get; private set; }
     public long TempFiles { get; private set; }

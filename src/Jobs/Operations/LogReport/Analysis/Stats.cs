@@ -9,7 +9,7 @@ internal sealed class QueryStats(byte[] key)
     public byte[] Key { get; } = key;
     public long Count { get; set; }
     public long TimedCount { get; set; }
-    public double DurationMs { get; set; }
+    public DurationSum DurationMs { get; set; }
     public double MinMs { get; set; } = double.MaxValue;
     public double MaxMs { get; set; } = -1;
     public QuerySample? Slowest { get; set; }
@@ -42,10 +42,10 @@ internal sealed class QueryStats(byte[] key)
 internal sealed class DimensionStats
 {
     public long Queries { get; set; }
-    public double DurationMs { get; set; }
+    public DurationSum DurationMs { get; set; }
     public long Connections { get; set; }
     public long Sessions { get; set; }
-    public double SessionMs { get; set; }
+    public DurationSum SessionMs { get; set; }
     public long Errors { get; set; }
 
     public void Merge(DimensionStats other)
@@ -98,7 +98,7 @@ internal sealed class ErrorStats(string severity, string normalized)
 internal sealed class BucketStats
 {
     public long Queries { get; set; }
-    public double DurationMs { get; set; }
+    public DurationSum DurationMs { get; set; }
     public long Selects { get; set; }
     public long Writes { get; set; }
     public long Errors { get; set; }

@@ -35,7 +35,7 @@ public sealed class BackupCrashTests(PostgresFixture fixture)
             var after = await CountSetsAsync(trials, ct);
             Assert.True(status == "succeeded" ? after == sets + 1 : after - sets <= 1 && status == "failed",
                 $"{sets} -> {after} backup sets for a {status} backup run: {run}\n{log}");
-            Assert.True(BackupProcesses().Length == 0, $"pgBackRest backup processes left behind: {string.Join("; ", BackupProcesses())}");
+            Assert.True(BackupProcesses(cluster.Root).Length == 0, $"pgBackRest backup processes left behind: {string.Join("; ", BackupProcesses(cluster.Root))}");
             sets = after;
         }
 
@@ -48,10 +48,12 @@ public sealed class BackupCrashTests(PostgresFixture fixture)
         return listed.GetProperty("backups").GetArrayLength();
     }
 
-    private static string[] BackupProcesses() => Directory.EnumerateDirectories("/proc")
+    /// <summary>This cluster's pgBackRest backups (their configuration is under its root): other tests back up at the same time.</summary>
+    private static string[] BackupProcesses(string root) => Directory.EnumerateDirectories("/proc")
         .Select(Path.GetFileName)
         .Where(pid => pid!.All(char.IsAsciiDigit))
         .Select(pid => CrashTrials.ReadCommandLine(pid!))
-        .Where(command => command.Contains("pgbackrest", StringComparison.Ordinal) && command.Contains(" backup", StringComparison.Ordinal))
+        .Where(command => command.Contains("pgbackrest", StringComparison.Ordinal) && command.Contains(" backup", StringComparison.Ordinal)
+                          && command.Contains(root, StringComparison.Ordinal))
         .ToArray();
 }

@@ -13,12 +13,15 @@ public sealed class HealthMetricsTests(PostgresFixture fixture)
     public async Task Metrics_FollowTheLatestHealthCheck_WhenAnInvalidIndexAppears()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        // A cluster name of this test's own: the metrics registry is the process's, and every worker reloads the series of
+        // its clusters from its own history, so another test's "demo" would replace these.
+        var cluster = "health-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        await using var worker = NotificationTests.WithClusterLike(await WorkerFactory.CreateAsync(fixture, ct), cluster);
         var database = worker.ClusterDatabase;
-        var okSeries = $"stackgres_ops_health_finding{{cluster=\"demo\",check=\"invalid-index\",object=\"{database}\",database=\"{database}\",severity=\"ok\"}} 0";
-        var warningSeries = $"stackgres_ops_health_finding{{cluster=\"demo\",check=\"invalid-index\",object=\"public.codes_unique\",database=\"{database}\",severity=\"warning\"}} 1";
+        var okSeries = $"stackgres_ops_health_finding{{cluster=\"{cluster}\",check=\"invalid-index\",object=\"{database}\",database=\"{database}\",severity=\"ok\"}} 0";
+        var warningSeries = $"stackgres_ops_health_finding{{cluster=\"{cluster}\",check=\"invalid-index\",object=\"public.codes_unique\",database=\"{database}\",severity=\"warning\"}} 1";
 
-        await RunHealthCheckAsync(worker, database);
+        await RunHealthCheckAsync(worker, cluster, database);
         var before = await MetricsAsync(worker, ct);
         Assert.Contains(okSeries, before, StringComparison.Ordinal);
         Assert.Contains($"check=\"xid-wraparound\",object=\"{database}\"", before, StringComparison.Ordinal);
@@ -34,17 +37,17 @@ public sealed class HealthMetricsTests(PostgresFixture fixture)
             await Assert.ThrowsAsync<PostgresException>(() => index.ExecuteNonQueryAsync(ct));
         }
 
-        await RunHealthCheckAsync(worker, database);
+        await RunHealthCheckAsync(worker, cluster, database);
         var after = await MetricsAsync(worker, ct);
         Assert.Contains(warningSeries, after, StringComparison.Ordinal);
         Assert.DoesNotContain(okSeries, after, StringComparison.Ordinal);
     }
 
-    private static async Task RunHealthCheckAsync(WorkerFactory worker, string database)
+    private static async Task RunHealthCheckAsync(WorkerFactory worker, string cluster, string database)
     {
         var accepted = await worker.SubmitAsync(new
         {
-            cluster = WorkerFactory.ClusterName,
+            cluster,
             operation = "health-check",
             parameters = new { databases = new[] { database } },
         });

@@ -20,6 +20,12 @@ public sealed record PgBackRestServer
     public const string KeyFile = "tls.key";
 
     /// <summary>
+    /// The mode of a Secret volume holding the key (0640): pgBackRest accepts a key owned by root only with u=rw,g=r or less,
+    /// so the pod's fsGroup is what lets it read.
+    /// </summary>
+    public const int SecretVolumeMode = 0b110_100_000;
+
+    /// <summary>
     /// The server's host name, as its certificate names it; default: the host of the primary the runner's SQL
     /// connection reached (a multi-host cluster's current primary).
     /// </summary>

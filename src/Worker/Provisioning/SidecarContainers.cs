@@ -131,7 +131,7 @@ public static class SidecarContainers
     public static V1Volume PgBackRestTls(BackupTarget backup) => new()
     {
         Name = PgBackRestTlsVolume,
-        Secret = new V1SecretVolumeSource { SecretName = backup.TlsSecret, DefaultMode = 0b110_100_000 },
+        Secret = new V1SecretVolumeSource { SecretName = backup.TlsSecret, DefaultMode = StackGres.Ops.Jobs.Clusters.PgBackRestServer.SecretVolumeMode },
     };
 
     private static V1ResourceRequirements Small() => new()

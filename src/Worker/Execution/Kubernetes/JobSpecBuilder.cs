@@ -136,8 +136,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 ? [new V1Volume
                 {
                     Name = BackupCertificatesVolume,
-                    // pgBackRest accepts a key owned by root only with u=rw,g=r (0640) or less: the group is the pod's fsGroup.
-                    Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = 0b110_100_000 },
+                    Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = StackGres.Ops.Jobs.Clusters.PgBackRestServer.SecretVolumeMode },
                 }]
                 : (IEnumerable<V1Volume>)[],
         ],

@@ -28,6 +28,9 @@ public sealed class OpsMetrics
     private static readonly Gauge SecondsToNextWindow = Metrics.CreateGauge(
         "stackgres_ops_seconds_to_next_window", "Seconds until the next maintenance window of the cluster opens.", "cluster");
 
+    private static readonly Gauge HeavyRuns = Metrics.CreateGauge(
+        "stackgres_ops_heavy_runs", "Heavy runs in the fleet's line, shared by every replica: running (started under a place) or waiting.", "state");
+
     public OpsMetrics(WindowCatalog windows, ClusterInventory inventory, TimeProvider clock)
     {
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
@@ -61,5 +64,12 @@ public sealed class OpsMetrics
         {
             RunDuration.WithLabels(operation, cluster).Observe(elapsed.TotalSeconds);
         }
+    }
+
+    /// <summary>The line of heavy runs as the latest dispatch saw it.</summary>
+    public void HeavyRunLine(int running, int waiting)
+    {
+        HeavyRuns.WithLabels("running").Set(running);
+        HeavyRuns.WithLabels("waiting").Set(waiting);
     }
 }

@@ -122,6 +122,18 @@ internal static partial class Log
         Message = "Window {Window} starts on {Cluster} at {StartAt}, its place in the window's StartSpread")]
     public static partial void WindowStartSpread(ILogger logger, string window, string cluster, DateTimeOffset startAt);
 
+    [LoggerMessage(EventId = OpsEventIds.HeavyRunWaiting, Level = LogLevel.Information,
+        Message = "Run {RunId} waits for a place among heavy runs ({Reason}); parked until admitted, without a Hangfire worker: {Parked}")]
+    public static partial void HeavyRunWaiting(ILogger logger, Guid runId, string reason, bool parked);
+
+    [LoggerMessage(EventId = OpsEventIds.HeavyRunWakeFailed, Level = LogLevel.Warning,
+        Message = "Could not wake the job {JobId} of an admitted heavy run; its fallback or the next dispatch does")]
+    public static partial void HeavyRunWakeFailed(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(EventId = OpsEventIds.HeavyRunDispatchFailed, Level = LogLevel.Warning,
+        Message = "The heavy-run line could not be dispatched; trying again at the next interval")]
+    public static partial void HeavyRunDispatchFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = OpsEventIds.WindowGone, Level = LogLevel.Warning,
         Message = "Window {Window} no longer applies to {Cluster}; its recurring job did nothing")]
     public static partial void WindowGone(ILogger logger, string window, string cluster);

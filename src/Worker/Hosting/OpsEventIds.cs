@@ -23,6 +23,9 @@ public static partial class OpsEventIds
     public const int RunLogRetry = 2014;
     public const int RunProgressDropped = 2015;
     public const int SlotLost = 2016;
+    public const int HeavyRunWaiting = 2017;
+    public const int HeavyRunWakeFailed = 2018;
+    public const int HeavyRunDispatchFailed = 2019;
 
     public const int WindowOpened = 2100;
     public const int WindowGone = 2101;

@@ -18,6 +18,7 @@ using StackGres.Ops.Worker.Notifications;
 using StackGres.Ops.Worker.Provisioning;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling;
+using StackGres.Ops.Worker.Scheduling.Fleet;
 using StackGres.Ops.Worker.Scheduling.Findings;
 using StackGres.Ops.Worker.Scheduling.Windows;
 using StackGres.Ops.Worker.Diagnostics;
@@ -63,6 +64,7 @@ public static class WorkerHostExtensions
                 : services.GetRequiredService<LocalProcessExecutor>());
         builder.Services.AddScoped<RunSubmitter>();
         builder.Services.AddSingleton<ClusterSlots>();
+        builder.Services.AddSingleton<HeavyRunAdmission>();
         builder.Services.AddSingleton<OpsMetrics>();
         builder.Services.AddSingleton<HealthFindingMetrics>();
         builder.Services.AddSingleton<VerifyFindingMetrics>();
@@ -144,6 +146,8 @@ public static class WorkerHostExtensions
         services.AddSingleton<IValidateOptions<ExecutorOptions>, ExecutorOptionsValidator>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
         services.AddOptions<WindowsOptions>().BindConfiguration(WindowsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WindowsOptions>, WindowsOptionsValidator>();
         services.AddOptions<StorageOptions>()
@@ -207,6 +211,7 @@ public static class WorkerHostExtensions
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
             builder.Services.AddHostedService<RunTakeover>();
+            builder.Services.AddHostedService<HeavyRunDispatcher>();
         }
     }
 }

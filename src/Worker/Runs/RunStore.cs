@@ -196,6 +196,12 @@ public sealed class RunStore(OpsDataSource dataSource, NotificationOutbox outbox
             $"UPDATE ops.runs SET lease_expires_at = clock_timestamp() WHERE id = $1 AND attempt = $2 AND status IN {ActiveStatuses}",
             id, cancellationToken, new NpgsqlParameter<int> { TypedValue = attempt });
 
+    /// <summary>A queued run put back by the attempt holding it, owned by nobody, for its wake-up job to take up (not taken over meanwhile).</summary>
+    public Task<bool> ReturnToQueueAsync(Guid id, int attempt, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            "UPDATE ops.runs SET owner = NULL, lease_expires_at = NULL WHERE id = $1 AND attempt = $2 AND status = 'queued'",
+            id, cancellationToken, new NpgsqlParameter<int> { TypedValue = attempt });
+
     /// <summary>
     /// The runs to take over, oldest first: active runs whose owner's lease ran out, and queued runs
     /// nobody claimed although their own Hangfire job was fetched more than a lease ago (the worker that

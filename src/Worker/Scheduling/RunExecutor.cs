@@ -10,6 +10,7 @@ using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
 using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Scheduling.Fleet;
 
 namespace StackGres.Ops.Worker.Scheduling;
 
@@ -21,7 +22,9 @@ namespace StackGres.Ops.Worker.Scheduling;
 /// when the window closes or a cancel is asked, and records the outcome, waiting for the storage
 /// when it is away. Reentrant: a finished run is left alone; a run another live worker holds is
 /// left to it; a run taken over re-attaches to its runner, and one whose runner died with no result
-/// starts again only when its operation is idempotent.
+/// starts again only when its operation is idempotent. A heavy run first takes a place in the
+/// fleet's line of heavy runs (<see cref="HeavyRunAdmission"/>); when it must wait and the caller can
+/// park it, it goes back to the queue and gives its Hangfire worker back until it is admitted.
 /// </summary>
 public sealed class RunExecutor(
     RunStore store,
@@ -30,16 +33,23 @@ public sealed class RunExecutor(
     IOperationExecutor executor,
     BackendCanceller backendCanceller,
     ClusterSlots slots,
+    HeavyRunAdmission heavyRuns,
     OpsMetrics metrics,
     HealthFindingMetrics healthMetrics,
     VerifyFindingMetrics verifyMetrics,
     WorkerIdentity identity,
     IOptions<ExecutorOptions> executorOptions,
     IOptions<SchedulerOptions> schedulerOptions,
+    IOptions<FleetOptions> fleetOptions,
     TimeProvider clock,
     ILogger<RunExecutor> logger)
 {
-    public async Task<RunStatus> ExecuteAsync(Guid runId, TimeSpan? estimate, CancellationToken cancellationToken)
+    /// <param name="park">
+    /// Schedules the Hangfire job that takes the run up again (due after the given fallback delay, woken earlier
+    /// once admitted) and returns its id; null: a heavy run waits for its place here. A parked run returns
+    /// <see cref="RunStatus.Queued"/>.
+    /// </param>
+    public async Task<RunStatus> ExecuteAsync(Guid runId, TimeSpan? estimate, CancellationToken cancellationToken, ScheduleWakeUp? park = null)
     {
         var run = await store.GetAsync(runId, cancellationToken);
         if (run is null)
@@ -79,7 +89,7 @@ public sealed class RunExecutor(
         var recorded = false;
         try
         {
-            var status = await ExecuteClaimedAsync(run, claim, lease, estimate, cancellationToken);
+            var status = await ExecuteClaimedAsync(run, claim, lease, estimate, park, cancellationToken);
             recorded = status.IsTerminal();
             return status;
         }
@@ -93,7 +103,8 @@ public sealed class RunExecutor(
         }
     }
 
-    private async Task<RunStatus> ExecuteClaimedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, CancellationToken cancellationToken)
+    private async Task<RunStatus> ExecuteClaimedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, ScheduleWakeUp? park,
+        CancellationToken cancellationToken)
     {
         if (claim.WasRunning)
         {
@@ -109,6 +120,86 @@ public sealed class RunExecutor(
         }
 
         var operation = catalog.TryGet(run.Operation, out var found) ? found : null;
+        if (operation?.IsHeavy != true)
+        {
+            return await ExecuteAdmittedAsync(run, claim, lease, estimate, cluster, operation, cancellationToken);
+        }
+
+        if (await EnterLineAsync(run, cluster, claim, lease, park, cancellationToken) is { } waitedOrEnded)
+        {
+            return waitedOrEnded;
+        }
+
+        var status = await ExecuteAdmittedAsync(run, claim, lease, estimate, cluster, operation, cancellationToken);
+        if (status.IsTerminal())
+        {
+            await LeaveLineAsync(run.Id);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Takes the run's place among heavy runs: null once it has one. Otherwise the run waits, here or parked
+    /// (<see cref="RunStatus.Queued"/>), or it ended while waiting (cancelled, or its window closed).
+    /// </summary>
+    private async Task<RunStatus?> EnterLineAsync(RunRecord run, ClusterDefinition cluster, RunClaim claim, RunLease lease, ScheduleWakeUp? park,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var admission = await heavyRuns.TryEnterAsync(run, cluster.Labels, claim.WasRunning, cancellationToken);
+            if (admission.IsEntered)
+            {
+                return null;
+            }
+
+            if (await store.IsCancelRequestedAsync(run.Id, cancellationToken))
+            {
+                return await EndAsync(run, RunStatus.Cancelled, "Cancelled while waiting for its turn among heavy runs.", wasRunning: false, claim.Attempt);
+            }
+
+            if (clock.GetUtcNow() >= run.DeadlineAt)
+            {
+                return await EndAsync(run, RunStatus.Skipped, $"The window closed at {run.DeadlineAt:u} while the run waited: {admission.WaitReason}.",
+                    wasRunning: false, claim.Attempt, outOfTime: true);
+            }
+
+            if (admission.JustQueued)
+            {
+                await store.AppendLogAsync(run.Id, clock.GetUtcNow(), "info", $"Waiting: {admission.WaitReason}.", cancellationToken);
+                Log.HeavyRunWaiting(logger, run.Id, admission.WaitReason ?? string.Empty, park is not null);
+            }
+
+            if (park is not null)
+            {
+                // The wake-up job exists before the run is nobody's, so a worker dying in between loses nothing.
+                var wakeJobId = await park(fleetOptions.Value.WakeFallback, cancellationToken);
+                await lease.ReturnToQueueAsync(cancellationToken);
+                await heavyRuns.ParkAsync(run.Id, wakeJobId, cancellationToken);
+                return RunStatus.Queued;
+            }
+
+            await Task.Delay(executorOptions.Value.CancelPollInterval, clock, cancellationToken);
+        }
+    }
+
+    /// <summary>Gives the place up at once, admitting the next runs; if the storage cannot be reached, the next dispatch drops it.</summary>
+    private async Task LeaveLineAsync(Guid runId)
+    {
+        try
+        {
+            await heavyRuns.LeaveAsync(runId, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageRetry.IsTransient(e))
+        {
+            Log.HeavyRunDispatchFailed(logger, e);
+        }
+    }
+
+    private async Task<RunStatus> ExecuteAdmittedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, ClusterDefinition cluster,
+        IOperation? operation, CancellationToken cancellationToken)
+    {
         var heavy = operation?.IsHeavy == true;
         await using var slot = heavy ? await WaitForSlotAsync(run, cancellationToken) : null;
         if (heavy && slot is null)

@@ -49,6 +49,13 @@ public sealed class RunLease : IAsyncDisposable
         }
     }
 
+    /// <summary>The run goes back to the queue, nobody's: it waits for its wake-up job, not for a worker.</summary>
+    public async Task ReturnToQueueAsync(CancellationToken cancellationToken)
+    {
+        await StopRenewingAsync();
+        await store.ReturnToQueueAsync(RunId, Attempt, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopRenewingAsync();

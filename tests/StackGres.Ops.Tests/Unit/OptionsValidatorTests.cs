@@ -56,6 +56,22 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
+    public void Fleet_RefusesLimitsBelowOne_NamingEachKey()
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions
+        {
+            MaxConcurrentHeavyRuns = 0,
+            MaxConcurrentHeavyRunsPerLabel = new() { ["zone"] = 0 },
+            DispatchInterval = TimeSpan.Zero,
+        });
+
+        Assert.Contains("Ops:Fleet:MaxConcurrentHeavyRuns must be at least 1 when set (got 0).", result.Failures!);
+        Assert.Contains("Ops:Fleet:MaxConcurrentHeavyRunsPerLabel:zone must be at least 1 (got 0).", result.Failures!);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Ops:Fleet:DispatchInterval must be between", StringComparison.Ordinal));
+        Assert.True(new FleetOptionsValidator().Validate(null, new FleetOptions()).Succeeded);
+    }
+
+    [Fact]
     public void Scheduler_RefusesAZeroPollInterval() =>
         Assert.Contains("Ops:Scheduler:QueuePollInterval",
             new SchedulerOptionsValidator().Validate(null, new SchedulerOptions { QueuePollInterval = TimeSpan.Zero }).FailureMessage);

@@ -24,15 +24,11 @@ public sealed class HeavyRunLine(FleetOptions options)
         var reasons = new Dictionary<Guid, string>();
         foreach (var waiting in entries.Where(e => !e.Admitted).OrderBy(e => e.QueuedAt).ThenBy(e => e.RunId))
         {
-            if (waiting.IsOver(now))
+            var reason = WhyNot(waiting, fleet, clusters, labels);
+            if (reason is not null || waiting.IsOver(now))
             {
-                reasons[waiting.RunId] = waiting.CancelRequested ? "a cancel was asked" : "its window has closed";
-                continue;
-            }
-
-            if (WhyNot(waiting, fleet, clusters, labels) is { } reason)
-            {
-                reasons[waiting.RunId] = reason;
+                // A run whose window closed or that was cancelled is not admitted: it is woken to end, saying what held it back.
+                reasons[waiting.RunId] = reason ?? (waiting.CancelRequested ? "a cancel was asked" : "its window has closed");
                 continue;
             }
 

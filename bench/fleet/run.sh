@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 15): one window opening on many inventory clusters at the same minute, with a fleet-wide
+# limit and a StartSpread, on the worker of this tree and on a baseline worker built from an older commit.
+# Usage: bench/fleet/run.sh [clusters=1000] [limit=10] [spread-seconds=60] [baseline-ref=none]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+clusters=${1:-1000}
+limit=${2:-10}
+spread=${3:-60}
+baseline_ref=${4:-none}
+scripts/install-deps.sh
+dotnet build src/Worker -c Release -nologo -v quiet -clp:ErrorsOnly
+baseline_dll=none
+if [ "$baseline_ref" != none ]; then
+  tree=$(mktemp -d)/baseline
+  git worktree add --detach "$tree" "$baseline_ref" >/dev/null
+  trap 'git worktree remove --force "$tree"' EXIT
+  dotnet build "$tree/src/Worker" -c Release -nologo -v quiet -clp:ErrorsOnly
+  baseline_dll="$tree/src/Worker/bin/Release/net10.0/StackGres.Ops.Worker.dll"
+fi
+dotnet run --project bench/fleet -c Release -- "$clusters" "$limit" "$spread" "$baseline_dll"

@@ -40,42 +40,53 @@ public sealed class HeavyRunAdmission(
         var now = clock.GetUtcNow();
         var (admission, wake) = await InLineAsync(async (connection, transaction) =>
         {
-            await using (var insert = new NpgsqlCommand(
-                """
-                INSERT INTO ops.heavy_runs (run_id, cluster, labels, queued_at, deadline_at, admitted_at, entered_at)
-                VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7 END, CASE WHEN $6 THEN $7 END)
-                ON CONFLICT (run_id) DO NOTHING
-                """, connection, transaction))
+            var first = await JoinAsync(connection, transaction, run, labels, running, now, cancellationToken);
+            var entries = await ReadAsync(connection, transaction, cancellationToken);
+            var self = entries.FirstOrDefault(e => e.RunId == run.Id);
+            if (self is null)
             {
-                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Cluster });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(labels), NpgsqlDbType = NpgsqlDbType.Jsonb });
-                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt });
-                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = run.DeadlineAt });
-                insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = running });
-                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                var first = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
-                var entries = await ReadAsync(connection, transaction, cancellationToken);
-                var self = entries.Single(e => e.RunId == run.Id);
-                if (self.Admitted || running)
-                {
-                    await MarkAsync(connection, transaction, "admitted_at = coalesce(admitted_at, $2), entered_at = $2", [run.Id], now, cancellationToken);
-                    return (Admission.Entered, Array.Empty<string>());
-                }
-
-                var plan = line.Plan(entries, now);
-                var wake = await AdmitAsync(connection, transaction, entries, plan, now, except: run.Id, cancellationToken);
-                if (plan.Admit.Contains(run.Id))
-                {
-                    await MarkAsync(connection, transaction, "entered_at = $2", [run.Id], now, cancellationToken);
-                    return (Admission.Entered, wake);
-                }
-
-                return (new Admission(false, plan.WaitReasons.GetValueOrDefault(run.Id) ?? "older runs are first in line", first), wake);
+                // The run ended meanwhile (a cancel while it was queued): the caller finds it so.
+                return (new Admission(false, "the run has ended", false), Array.Empty<string>());
             }
+
+            if (self.Admitted || running)
+            {
+                await MarkAsync(connection, transaction, "admitted_at = coalesce(admitted_at, $2), entered_at = $2", [run.Id], now, cancellationToken);
+                return (Admission.Entered, Array.Empty<string>());
+            }
+
+            var plan = line.Plan(entries, now);
+            var toWake = await AdmitAsync(connection, transaction, entries, plan, now, except: run.Id, cancellationToken);
+            if (plan.Admit.Contains(run.Id))
+            {
+                await MarkAsync(connection, transaction, "entered_at = $2", [run.Id], now, cancellationToken);
+                return (Admission.Entered, toWake);
+            }
+
+            return (new Admission(false, plan.WaitReasons.GetValueOrDefault(run.Id) ?? "older runs are first in line", first), toWake);
         }, cancellationToken);
         Wake(wake);
         return admission;
+    }
+
+    /// <summary>Puts the run in the line (already admitted when <paramref name="running"/>); false when it was there already.</summary>
+    private static async Task<bool> JoinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run,
+        IReadOnlyDictionary<string, string> labels, bool running, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO ops.heavy_runs (run_id, cluster, labels, queued_at, deadline_at, admitted_at, entered_at)
+            VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7 END, CASE WHEN $6 THEN $7 END)
+            ON CONFLICT (run_id) DO NOTHING
+            """, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Cluster });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(labels), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = run.DeadlineAt });
+        insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = running });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>The run waits without a Hangfire worker: <paramref name="wakeJobId"/> takes it up again once admitted.</summary>

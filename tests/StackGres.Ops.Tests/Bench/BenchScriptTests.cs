@@ -15,7 +15,7 @@ public sealed partial class BenchScriptTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The scripts this class runs; a new bench/ folder needs a test here.</summary>
-    private static readonly string[] Covered = ["backup", "backup-tls", "images", "log-report", "maintenance", "memory", "rolling", "scheduling", "verify"];
+    private static readonly string[] Covered = ["backup", "backup-tls", "fleet", "images", "log-report", "maintenance", "memory", "rolling", "scheduling", "verify"];
 
     [Fact]
     public void EveryBenchScript_HasATinyRunHere()
@@ -84,6 +84,18 @@ public sealed partial class BenchScriptTests
         var median = Lines(output).Select(l => TlsMedian().Match(l)).Single(m => m.Success);
         Assert.True(Number(median.Groups["local"].Value) > 0);
         Assert.True(Number(median.Groups["tls"].Value) > 0);
+    }
+
+    [Fact]
+    public async Task Fleet_PrintsTheRunsOfEveryClusterWithinTheLimit()
+    {
+        // Two clusters, one at a time, no spread; the window opens 20 s after the start instead of at a whole minute.
+        var output = await BenchScript.RunAsync("fleet", ["2", "1", "0", "none", "20"],
+            new Dictionary<string, string> { ["NO_BUILD"] = "1" }, Timeout, TestContext.Current.CancellationToken);
+
+        var summary = Lines(output).Select(l => FleetSummary().Match(l)).Single(m => m.Success);
+        Assert.Equal("2 succeeded", summary.Groups["statuses"].Value);
+        Assert.Single(Lines(output), l => l.StartsWith("fleet this tree: first start ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -171,6 +183,9 @@ public sealed partial class BenchScriptTests
 
     [GeneratedRegex(@"^median  local (?<local>\d+\.\d\d) s  tls (?<tls>\d+\.\d\d) s  speed through TLS = \d+\.\d\dx local$")]
     private static partial Regex TlsMedian();
+
+    [GeneratedRegex(@"^fleet this tree: 2 clusters, limit 1, StartSpread 0 s: 2 runs \((?<statuses>[^)]*)\); most running at once \d+ over \d+ samples of 100 ms; all ended -?\d+ s after the opening; mean run \d+\.\d\d s; ideal \d+ s \(\d+\.\d\dx ideal\)$")]
+    private static partial Regex FleetSummary();
 
     [GeneratedRegex(@"^(worker|job-runner) image:\s+\d+ MB$")]
     private static partial Regex ImageSize();

@@ -2,13 +2,16 @@
 # Backup and restore throughput of the backup/restore operations (the real job runner, as the worker starts it)
 # against pgbackrest run by hand, on the same pgbench data, same stanza, same repository.
 # Usage: bench/backup/run.sh [SCALE]   (default 50, about 750 MB). Run as root or as a user that can run initdb.
+# ROUNDS=N (default 5) rounds of each; RUNNER=path runs an already built runner instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCALE=${1:-50}
 PG_BIN=${OPS_PG_BIN:-/usr/lib/postgresql/15/bin}
 scripts/install-deps.sh >/dev/null
-dotnet build src/Jobs/StackGres.Ops.Jobs.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-RUNNER="dotnet src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll"
+if [[ -z "${RUNNER:-}" ]]; then
+  dotnet build src/Jobs/StackGres.Ops.Jobs.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  RUNNER="dotnet src/Jobs/bin/Release/net10.0/StackGres.Ops.Jobs.dll"
+fi
 
 ROOT=$(mktemp -d /tmp/stackgres-ops-bench-backup-XXXXXX)
 chmod 755 "$ROOT"

@@ -12,10 +12,13 @@ using static StackGres.Ops.Bench.Scheduling.BenchSupport;
 // from the run history: heavy runs running at once. Reported: the most seen at once against the limit, how the starts
 // spread over time, the time until every run ended against the ideal (runs x mean duration / limit), and runs skipped.
 // The same on a baseline worker (an older build, passed as its dll), which knows no fleet limit.
+// Usage: [clusters] [limit] [spread seconds] [baseline dll|none] [lead seconds]: the window opens that many seconds after
+// the worker starts (default: at the first whole minute at least 45 s away).
 var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var limit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var spread = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60);
 var baselineDll = args.Length > 3 && args[3] != "none" ? args[3] : null;
+int? lead = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null;
 var repo = FindRepository();
 var workerDll = Path.Combine(repo, "src/Worker/bin/Release/net10.0/StackGres.Ops.Worker.dll");
 var root = Path.Combine(Path.GetTempPath(), "stackgres-ops-bench-fleet");
@@ -79,12 +82,15 @@ async Task MeasureAsync(string variant, string dll)
     inventory.Append("}}");
     await File.WriteAllTextAsync(Path.Combine(directory, "inventory.json"), inventory.ToString());
 
-    // Opens at the first whole minute at least 45 s away: the worker is ready and its recurring jobs written by then.
+    // Opens at the first whole minute at least 45 s away (or lead seconds from now): the worker is ready and its
+    // recurring jobs written by then.
     var now = DateTimeOffset.UtcNow;
-    var opensAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second < 15 ? 1 : 2);
+    var opensAt = lead is { } seconds
+        ? new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddSeconds(seconds)
+        : new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second < 15 ? 1 : 2);
     var window = new Dictionary<string, object>
     {
-        ["Cron"] = $"0 {opensAt.Minute} {opensAt.Hour} * * *",
+        ["Cron"] = $"{opensAt.Second} {opensAt.Minute} {opensAt.Hour} * * *",
         ["Duration"] = "01:00:00",
         ["TimeZone"] = "UTC",
         ["StartSpread"] = spread.ToString("c", CultureInfo.InvariantCulture),

@@ -7,14 +7,15 @@
 #              timed by bash inside the container;
 #   - podman:  the whole `podman run` of the same, from this machine's shell;
 #   - true:    `podman run` of /bin/true in the same image: what the container runtime alone costs.
-# Prints medians in milliseconds.
+# Prints medians in milliseconds. TAG=tag times the images of that tag (default 0.1.0, what build-images.sh makes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-20}
-runner=localhost/stackgres-ops-jobs:0.1.0
-worker=localhost/stackgres-ops-worker:0.1.0
+tag=${TAG:-0.1.0}
+runner=localhost/stackgres-ops-jobs:${tag}
+worker=localhost/stackgres-ops-worker:${tag}
 if ! podman image exists "${runner}" || ! podman image exists "${worker}"; then
-  scripts/build-images.sh --local-bases >/dev/null
+  scripts/build-images.sh --local-bases --tag "${tag}" >/dev/null
 fi
 
 run=(podman --runtime runc run --rm --network host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --read-only

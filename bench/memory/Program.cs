@@ -14,17 +14,17 @@ using StackGres.Ops.Jobs.Clusters.Local;
 // Memory of one real worker process over many runs: 100 warm-up vacuum runs, then N measured ones
 // (default 1,000) through the HTTP API, 50 at a time, round-robin over 4 clusters. The worker's RSS
 // (VmRSS, VmHWM) and managed heap are sampled after the warm-up and every 100 runs.
-// Usage: [server|workstation|both] [runs]; "workstation" starts the worker with DOTNET_gcServer=0.
-const int WarmUpRuns = 100;
+// Usage: [server|workstation|both] [runs] [warm-up runs]; "workstation" starts the worker with DOTNET_gcServer=0.
 const int SampleEvery = 100;
 const int Concurrency = 50;
 string[] clusters = ["c1", "c2", "c3", "c4"];
 
 var mode = args.FirstOrDefault() ?? "both";
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
-if (mode is not ("server" or "workstation" or "both") || runs < 1)
+var warmUpRuns = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+if (mode is not ("server" or "workstation" or "both") || runs < 1 || warmUpRuns < 0)
 {
-    Console.Error.WriteLine("usage: [server|workstation|both] [runs]");
+    Console.Error.WriteLine("usage: [server|workstation|both] [runs] [warm-up runs]");
     return 2;
 }
 
@@ -101,7 +101,7 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
 
     var samples = new ConcurrentBag<Sample>();
     var clock = Stopwatch.StartNew();
-    var warmUp = await RunBatchAsync(http, WarmUpRuns, _ => Task.CompletedTask);
+    var warmUp = await RunBatchAsync(http, warmUpRuns, _ => Task.CompletedTask);
     Console.WriteLine($"  warm-up: {warmUp.Describe()} in {clock.Elapsed.TotalSeconds:F0} s");
     await TakeSampleAsync(0);
     clock.Restart();
@@ -112,7 +112,7 @@ async Task MeasureAsync(LocalPostgresInstance server, string gc)
     var ordered = samples.OrderBy(s => s.Runs).ToList();
     var (first, last) = (ordered[0], ordered[^1]);
     var latencies = measured.Latencies.Order().ToList();
-    Console.WriteLine($"  {gc} GC, {runs} runs after {WarmUpRuns} warm-up: {measured.Describe()} in {elapsed.TotalSeconds:F0} s; " +
+    Console.WriteLine($"  {gc} GC, {runs} runs after {warmUpRuns} warm-up: {measured.Describe()} in {elapsed.TotalSeconds:F0} s; " +
                       $"RSS {first.RssMb:F1} -> {last.RssMb:F1} MB ({last.RssMb - first.RssMb:+0.0;-0.0} MB, goal <= +30), " +
                       $"samples {ordered.Min(s => s.RssMb):F1}-{ordered.Max(s => s.RssMb):F1} MB, peak {last.PeakMb:F1} MB, " +
                       $"managed heap {ordered.Min(s => s.HeapMb):F1}-{ordered.Max(s => s.HeapMb):F1} MB " +

@@ -14,10 +14,18 @@ using StackGres.Ops.Jobs.Clusters.Local;
 // Scheduling benchmarks of issue 4, run against real worker processes and a real PostgreSQL:
 //   latency  — from the API's 202 to the job runner's first line, p50/p99 over N runs, for a run
 //              executed by the replica that accepted it and for one accepted by an API-only replica
-//   scale    — 10,000 clusters with 2 windows each: start-up to ready, recurring jobs written,
-//              peak memory, time of GET /api/v1/clusters
+//   scale    — 10,000 clusters (or the third argument's number) with 2 windows each: start-up to ready, recurring
+//              jobs written, peak memory, time of GET /api/v1/clusters
+// Usage: [all|latency|scale] [runs] [clusters]
 var mode = args.FirstOrDefault() ?? "all";
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+var clusters = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
+if (mode is not ("all" or "latency" or "scale") || runs < 1 || clusters < 1)
+{
+    Console.Error.WriteLine("usage: [all|latency|scale] [runs] [clusters]");
+    return 2;
+}
+
 var repo = FindRepository();
 var workerDll = Path.Combine(repo, "src/Worker/bin/Release/net10.0/StackGres.Ops.Worker.dll");
 if (!File.Exists(workerDll))
@@ -95,7 +103,6 @@ async Task LatencyAsync()
 
 async Task ScaleAsync()
 {
-    const int clusters = 10_000;
     await server.CreateDatabaseAsync("storage_scale", CancellationToken.None);
     // The inventory as one JSON file (Ops:InventoryFile), the windows in appsettings.
     var inventory = new StringBuilder();
@@ -119,6 +126,8 @@ async Task ScaleAsync()
 
     var environment = BaseEnvironment("storage_scale");
     environment["DOTNET_ENVIRONMENT"] = "Bench";
+    // The lines of the latency run's workers ("... synchronized: 0 recurring job(s)") must not be taken for this one's.
+    WorkerProcess.Lines.Clear();
     var clock = Stopwatch.StartNew();
     await using var worker = WorkerProcess.Start(workerDll, directory, FreePort(), environment);
     await WorkerProcess.WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(5));
@@ -130,11 +139,12 @@ async Task ScaleAsync()
     var body = await http.GetStringAsync("/api/v1/clusters");
     var listTime = list.Elapsed;
     var one = Stopwatch.StartNew();
-    await http.GetStringAsync("/api/v1/clusters/c05000");
+    var middle = string.Create(CultureInfo.InvariantCulture, $"c{Math.Max(1, clusters / 2):D5}");
+    await http.GetStringAsync($"/api/v1/clusters/{middle}");
     var oneTime = one.Elapsed;
     Console.WriteLine($"scale: {clusters} clusters x 2 windows: ready in {ready.TotalSeconds:F1} s; {synchronizedLine.Trim()} after {synchronized.TotalSeconds:F1} s; " +
                       $"peak memory {worker.PeakMemoryMegabytes():F0} MB; GET /api/v1/clusters {listTime.TotalMilliseconds:F0} ms ({body.Length / 1024} KB); " +
-                      $"GET /api/v1/clusters/c05000 {oneTime.TotalMilliseconds:F0} ms");
+                      $"GET /api/v1/clusters/{middle} {oneTime.TotalMilliseconds:F0} ms");
 }
 
 Dictionary<string, string> BaseEnvironment(string storage) => new()

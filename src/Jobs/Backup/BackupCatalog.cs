@@ -41,7 +41,7 @@ public sealed record BackupCatalog(
             first.RecoverableFrom,
             to,
             first.LsnStop,
-            endLsn is { } end ? WalPosition.FormatLsn(end) : last.LsnStop,
+            endLsn?.ToString() ?? last.LsnStop,
             archive?.Min,
             archive?.Max);
     }

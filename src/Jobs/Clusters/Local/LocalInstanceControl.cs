@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using StackGres.Ops.Jobs.Clusters.Topology;
+using NpgsqlTypes;
 using StackGres.Ops.Jobs.Operations;
 
 namespace StackGres.Ops.Jobs.Clusters.Local;
@@ -64,7 +64,7 @@ public sealed class LocalInstanceControl
         PgCtlIn(binDirectory).StartAsync(DataDirectory, logFile, serverOptions: null, cancellationToken);
 
     /// <summary>The "Latest checkpoint location" of pg_control (after a clean shutdown: the shutdown checkpoint).</summary>
-    public async Task<Lsn> LatestCheckpointAsync(string binDirectory, CancellationToken cancellationToken)
+    public async Task<NpgsqlLogSequenceNumber> LatestCheckpointAsync(string binDirectory, CancellationToken cancellationToken)
     {
         var result = await owner.RunAsync(Path.Combine(binDirectory, "pg_controldata"), ["-D", DataDirectory], cancellationToken,
             new Dictionary<string, string?> { ["LC_ALL"] = "C" }).ConfigureAwait(false);
@@ -77,7 +77,7 @@ public sealed class LocalInstanceControl
         {
             if (line.StartsWith("Latest checkpoint location:", StringComparison.Ordinal))
             {
-                return Lsn.ParseOrNull(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())!.Value;
+                return NpgsqlLogSequenceNumber.Parse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
             }
         }
 

@@ -29,9 +29,11 @@ public sealed record ClusterTopology(IReadOnlyList<InstanceStatus> Instances)
         return sameAddress || knownSender;
     }
 
-    /// <summary>Bytes of WAL the replica has still to replay, against the primary's current position.</summary>
+    /// <summary>Bytes of WAL the replica has still to replay, against the primary's current position (0 when it is ahead).</summary>
     public long? LagBytes(InstanceStatus replica) =>
-        Primary?.Lsn is { } head && replica.Lsn is { } replayed && replica.Role == "replica" ? head.BytesAfter(replayed) : null;
+        Primary?.Lsn is { } head && replica.Lsn is { } replayed && replica.Role == "replica"
+            ? head > replayed ? (long)Math.Min(head - replayed, long.MaxValue) : 0
+            : null;
 
     /// <summary>Every instance as users see it.</summary>
     public IReadOnlyList<InstanceView> ToViews() => Instances.Select(i => new InstanceView

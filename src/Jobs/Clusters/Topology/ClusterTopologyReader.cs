@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace StackGres.Ops.Jobs.Clusters.Topology;
 
@@ -74,8 +75,8 @@ public sealed class ClusterTopologyReader
                 {
                     Instance = instance,
                     InRecovery = reader.GetBoolean(0),
-                    Lsn = Lsn.ParseOrNull(reader.IsDBNull(1) ? null : reader.GetString(1)),
-                    ReceiveLsn = Lsn.ParseOrNull(reader.IsDBNull(2) ? null : reader.GetString(2)),
+                    Lsn = reader.IsDBNull(1) ? null : NpgsqlLogSequenceNumber.Parse(reader.GetString(1)),
+                    ReceiveLsn = reader.IsDBNull(2) ? null : NpgsqlLogSequenceNumber.Parse(reader.GetString(2)),
                     Timeline = reader.IsDBNull(3) ? null : reader.GetInt32(3),
                     ClusterName = reader.GetString(4),
                     ServerVersionNumber = reader.GetInt32(5),

@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace StackGres.Ops.Jobs.Clusters.Topology;
 
 /// <summary>What one instance said when asked (or why it could not be asked).</summary>
@@ -11,10 +13,10 @@ public sealed record InstanceStatus
     public bool InRecovery { get; init; }
 
     /// <summary>The primary's current WAL position, or the replica's last replayed one.</summary>
-    public Lsn? Lsn { get; init; }
+    public NpgsqlLogSequenceNumber? Lsn { get; init; }
 
     /// <summary>A replica's last received WAL position.</summary>
-    public Lsn? ReceiveLsn { get; init; }
+    public NpgsqlLogSequenceNumber? ReceiveLsn { get; init; }
 
     /// <summary>A streaming replica's: the timeline it receives; otherwise that of the instance's latest checkpoint (a replica's: of its latest restartpoint).</summary>
     public int? Timeline { get; init; }

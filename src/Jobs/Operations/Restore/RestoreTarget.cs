@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using StackGres.Ops.Jobs.Backup;
+using NpgsqlTypes;
 
 namespace StackGres.Ops.Jobs.Operations.Restore;
 
@@ -9,7 +9,7 @@ namespace StackGres.Ops.Jobs.Operations.Restore;
 /// A recovery target, checked without a server: a time must carry its time zone (Z or an offset), an LSN is
 /// <c>X/Y</c> in hex, a restore point name fits in 63 bytes; at most one target.
 /// </summary>
-public sealed partial record RestoreTarget(RestoreTargetKind Kind, string? Value, DateTimeOffset? Time, ulong? Lsn)
+public sealed partial record RestoreTarget(RestoreTargetKind Kind, string? Value, DateTimeOffset? Time, NpgsqlLogSequenceNumber? Lsn)
 {
     public const string TimeName = "targetTime";
     public const string LsnName = "targetLsn";
@@ -46,7 +46,7 @@ public sealed partial record RestoreTarget(RestoreTargetKind Kind, string? Value
 
         if (values.GetString(LsnName) is { } lsn)
         {
-            if (WalPosition.TryParseLsn(lsn, out var position))
+            if (NpgsqlLogSequenceNumber.TryParse(lsn, out var position))
             {
                 given.Add(new RestoreTarget(RestoreTargetKind.Lsn, lsn, null, position));
             }
@@ -94,7 +94,7 @@ public sealed partial record RestoreTarget(RestoreTargetKind Kind, string? Value
         RestoreTargetKind.Immediate => ["--type=immediate"],
         // Handed over in UTC, so that the server's TimeZone setting plays no part.
         RestoreTargetKind.Time => ["--type=time", "--target=" + Time!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00"],
-        RestoreTargetKind.Lsn => ["--type=lsn", "--target=" + WalPosition.FormatLsn(Lsn!.Value)],
+        RestoreTargetKind.Lsn => ["--type=lsn", "--target=" + Lsn!.Value],
         RestoreTargetKind.Name => ["--type=name", "--target=" + Value],
         _ => throw new InvalidOperationException($"Unknown target kind {Kind}."),
     };
@@ -104,7 +104,7 @@ public sealed partial record RestoreTarget(RestoreTargetKind Kind, string? Value
         RestoreTargetKind.Latest => "the latest archived WAL",
         RestoreTargetKind.Immediate => "the end of the backup",
         RestoreTargetKind.Time => $"time {Time!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}Z",
-        RestoreTargetKind.Lsn => $"LSN {WalPosition.FormatLsn(Lsn!.Value)}",
+        RestoreTargetKind.Lsn => $"LSN {Lsn!.Value}",
         _ => $"restore point '{Value}'",
     };
 

@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using StackGres.Ops.Jobs.Backup;
 
 namespace StackGres.Ops.Jobs.Operations.Restore;
@@ -61,11 +62,11 @@ public static class RestoreTargetCheck
                            $"{to:u}): nothing after that can be replayed. Run SELECT pg_switch_wal() on the cluster and wait for " +
                            "archiving, or restore to the latest.");
                 break;
-            case RestoreTargetKind.Lsn when WalPosition.TryParseLsn(earliest.LsnStop, out var from) && target.Lsn < from:
+            case RestoreTargetKind.Lsn when earliest.LsnStop is { } stop && NpgsqlLogSequenceNumber.TryParse(stop, out var from) && target.Lsn < from:
                 errors.Add($"{target.Describe()} is before the end of backup {earliest.Label} (LSN {earliest.LsnStop}), the earliest " +
                            "position it can restore to.");
                 break;
-            case RestoreTargetKind.Lsn when WalPosition.TryParseLsn(range.ToLsn, out var end) && target.Lsn > end:
+            case RestoreTargetKind.Lsn when range.ToLsn is { } last && NpgsqlLogSequenceNumber.TryParse(last, out var end) && target.Lsn > end:
                 errors.Add($"{target.Describe()} is after the latest archived WAL (segment {range.LastWal}, ending at LSN {range.ToLsn}).");
                 break;
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Clusters.Local;
 using StackGres.Ops.Jobs.Clusters.Topology;
@@ -239,7 +240,7 @@ public sealed class RollingRun
             return named;
         }
 
-        return streaming.OrderByDescending(r => r.Lsn?.Value ?? 0).ThenBy(r => r.Instance.Name, StringComparer.Ordinal).FirstOrDefault()
+        return streaming.OrderByDescending(r => r.Lsn ?? NpgsqlLogSequenceNumber.Invalid).ThenBy(r => r.Instance.Name, StringComparer.Ordinal).FirstOrDefault()
             ?? throw new OperationFailedException($"No replica streams from the primary: nothing to switch over to ({now.Describe()}).");
     }
 
@@ -305,13 +306,15 @@ public sealed class RollingRun
     }
 
     /// <summary>Polls the candidate's replay position until it is past the old primary's shutdown checkpoint.</summary>
-    private async Task WaitForReplayAsync(NpgsqlConnection candidateSession, ClusterInstance candidate, Lsn shutdownCheckpoint)
+    private async Task WaitForReplayAsync(NpgsqlConnection candidateSession, ClusterInstance candidate, NpgsqlLogSequenceNumber shutdownCheckpoint)
     {
         var waited = Stopwatch.StartNew();
         await using var command = new NpgsqlCommand("SELECT pg_catalog.pg_last_wal_replay_lsn()::text", candidateSession);
         while (true)
         {
-            var replayed = Lsn.ParseOrNull(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) as string);
+            var replayed = await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is string text
+                ? NpgsqlLogSequenceNumber.Parse(text)
+                : (NpgsqlLogSequenceNumber?)null;
             if (replayed > shutdownCheckpoint)
             {
                 return;
@@ -373,7 +376,7 @@ public sealed class RollingRun
     }
 
     /// <summary>The old primary is rewound onto the new timeline and started as a replica of the new primary.</summary>
-    private async Task RejoinAsync(ClusterInstance oldPrimary, ClusterInstance newPrimary, Lsn shutdownCheckpoint, string binDirectory, string conninfoTemplate,
+    private async Task RejoinAsync(ClusterInstance oldPrimary, ClusterInstance newPrimary, NpgsqlLogSequenceNumber shutdownCheckpoint, string binDirectory, string conninfoTemplate,
         string logFile)
     {
         var control = controls[oldPrimary.Name];

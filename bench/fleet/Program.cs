@@ -12,16 +12,19 @@ using static StackGres.Ops.Bench.Scheduling.BenchSupport;
 // from the run history: heavy runs running at once. Reported: the most seen at once against the limit, how the starts
 // spread over time, the time until every run ended against the ideal (runs x mean duration / limit), and runs skipped.
 // The same on a baseline worker (an older build, passed as its dll), which knows no fleet limit.
-// Usage: [clusters] [limit] [spread seconds] [baseline dll|none] [lead seconds]: the window opens that many seconds after
-// the worker starts (default: at the first whole minute at least 45 s away).
+// Usage: [clusters] [limit] [spread seconds] [baseline dll|none] [lead seconds|-] [replicas]: the window opens that many
+// seconds after the worker starts (default, or "-": at the first whole minute at least 45 s away); replicas: 2 by default.
 var clusters = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var limit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var spread = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60);
 var baselineDll = args.Length > 3 && args[3] != "none" ? args[3] : null;
-int? lead = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null;
+int? lead = args.Length > 4 && args[4] != "-" ? int.Parse(args[4], CultureInfo.InvariantCulture) : null;
+// Worker replicas sharing the storage, each with as many Hangfire workers as the limit: the limit is the fleet's, not a replica's.
+var replicas = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 2;
 var repo = FindRepository();
 var workerDll = Path.Combine(repo, "src/Worker/bin/Release/net10.0/StackGres.Ops.Worker.dll");
-var root = Path.Combine(Path.GetTempPath(), "stackgres-ops-bench-fleet");
+// A folder of this run's own: another run at the same time must not remove its servers.
+var root = Path.Combine(Path.GetTempPath(), $"stackgres-ops-bench-fleet-{Environment.ProcessId}");
 if (Directory.Exists(root))
 {
     Directory.Delete(root, true);
@@ -116,8 +119,32 @@ async Task MeasureAsync(string variant, string dll)
         ["Serilog__MinimumLevel__Default"] = "Warning",
         ["Ops__Logging__Format"] = "text",
     };
-    await using var worker = WorkerProcess.Start(dll, directory, FreePort(), environment);
-    await WorkerProcess.WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(2));
+    var workers = new List<WorkerProcess>();
+    for (var r = 0; r < replicas; r++)
+    {
+        workers.Add(WorkerProcess.Start(dll, directory, FreePort(), environment));
+    }
+
+    try
+    {
+        foreach (var worker in workers)
+        {
+            await WorkerProcess.WaitReadyAsync(worker.Url, TimeSpan.FromMinutes(2));
+        }
+
+        await SampleAsync(variant, storage, opensAt);
+    }
+    finally
+    {
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync();
+        }
+    }
+}
+
+async Task SampleAsync(string variant, string storage, DateTimeOffset opensAt)
+{
     if (DateTimeOffset.UtcNow > opensAt - TimeSpan.FromSeconds(5))
     {
         throw new InvalidOperationException($"{variant}: the worker was ready too late for the opening at {opensAt:u}");
@@ -164,7 +191,7 @@ async Task ReportAsync(string variant, NpgsqlConnection connection, DateTimeOffs
     var lastEnd = runs.Where(r => r.Finished is not null).Select(r => r.Finished!.Value).DefaultIfEmpty(opensAt).Max();
     var ideal = clusters * mean / limit;
     var byStatus = string.Join(", ", runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
-    Console.WriteLine($"fleet {variant}: {clusters} clusters, limit {limit}, StartSpread {spread.TotalSeconds:F0} s: {runs.Count} runs ({byStatus}); " +
+    Console.WriteLine($"fleet {variant}: {clusters} clusters, {replicas} replicas of {limit} Hangfire workers, limit {limit}, StartSpread {spread.TotalSeconds:F0} s: {runs.Count} runs ({byStatus}); " +
                       $"most running at once {(samples.Count == 0 ? 0 : samples.Max(s => s.Running))} over {samples.Count} samples of 100 ms; " +
                       $"all ended {(lastEnd - opensAt).TotalSeconds:F0} s after the opening; mean run {mean:F2} s; ideal {ideal:F0} s " +
                       $"({(ideal > 0 ? (lastEnd - opensAt).TotalSeconds / ideal : 0):F2}x ideal)");
@@ -180,8 +207,8 @@ async Task ReportAsync(string variant, NpgsqlConnection connection, DateTimeOffs
         }
 
         Console.WriteLine($"fleet {variant}: first start {starts[0]:F1} s, last start {starts[^1]:F1} s after the opening; starts per tenth: {string.Join(' ', histogram)}");
-        var running = samples.GroupBy(s => (int)(s.At.TotalSeconds / 10)).Select(g => $"{g.Key * 10}s:{g.Max(s => s.Running)}");
-        Console.WriteLine($"fleet {variant}: most running per 10 s: {string.Join(' ', running)}");
+        var running = samples.GroupBy(s => (int)(s.At.TotalSeconds / 60)).Select(g => $"{g.Key}m:{g.Min(s => s.Running)}-{g.Max(s => s.Running)}");
+        Console.WriteLine($"fleet {variant}: fewest-most running in each minute: {string.Join(' ', running)}");
     }
 }
 

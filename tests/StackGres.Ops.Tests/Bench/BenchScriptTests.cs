@@ -89,12 +89,13 @@ public sealed partial class BenchScriptTests
     [Fact]
     public async Task Fleet_PrintsTheRunsOfEveryClusterWithinTheLimit()
     {
-        // Two clusters, one at a time, no spread; the window opens 20 s after the start instead of at a whole minute.
-        var output = await BenchScript.RunAsync("fleet", ["2", "1", "0", "none", "20"],
+        // Two clusters, one at a time, no spread, one replica; the window opens 20 s after the start instead of at a whole minute.
+        var output = await BenchScript.RunAsync("fleet", ["2", "1", "0", "none", "20", "1"],
             new Dictionary<string, string> { ["NO_BUILD"] = "1" }, Timeout, TestContext.Current.CancellationToken);
 
         var summary = Lines(output).Select(l => FleetSummary().Match(l)).Single(m => m.Success);
         Assert.Equal("2 succeeded", summary.Groups["statuses"].Value);
+        Assert.Equal("1", summary.Groups["most"].Value);
         Assert.Single(Lines(output), l => l.StartsWith("fleet this tree: first start ", StringComparison.Ordinal));
     }
 
@@ -184,7 +185,7 @@ public sealed partial class BenchScriptTests
     [GeneratedRegex(@"^median  local (?<local>\d+\.\d\d) s  tls (?<tls>\d+\.\d\d) s  speed through TLS = \d+\.\d\dx local$")]
     private static partial Regex TlsMedian();
 
-    [GeneratedRegex(@"^fleet this tree: 2 clusters, limit 1, StartSpread 0 s: 2 runs \((?<statuses>[^)]*)\); most running at once \d+ over \d+ samples of 100 ms; all ended -?\d+ s after the opening; mean run \d+\.\d\d s; ideal \d+ s \(\d+\.\d\dx ideal\)$")]
+    [GeneratedRegex(@"^fleet this tree: 2 clusters, 1 replicas of 1 Hangfire workers, limit 1, StartSpread 0 s: 2 runs \((?<statuses>[^)]*)\); most running at once (?<most>\d+) over \d+ samples of 100 ms; all ended -?\d+ s after the opening; mean run \d+\.\d\d s; ideal \d+ s \(\d+\.\d\dx ideal\)$")]
     private static partial Regex FleetSummary();
 
     [GeneratedRegex(@"^(worker|job-runner) image:\s+\d+ MB$")]

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
-using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Scheduling.Fleet;
 
@@ -30,8 +29,10 @@ public sealed class HeavyRunDispatcher(
                     var state = await admission.DispatchAsync(stoppingToken);
                     metrics.HeavyRunLine(state.Running, state.Waiting);
                 }
-                catch (Exception e) when (StorageRetry.IsTransient(e))
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    // The storage away, or anything else: the next dispatch tries again and the worker goes on (an exception
+                    // leaving a BackgroundService stops the host), as the staleness monitor does.
                     Log.HeavyRunDispatchFailed(logger, e);
                 }
             }

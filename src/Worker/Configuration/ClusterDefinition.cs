@@ -70,7 +70,15 @@ public sealed class ClusterDefinition
             : Host,
         Port = Port,
         Instances = Instances.Select(i => i.ToInstance()).ToArray(),
-        Patroni = Patroni is { Urls.Count: > 0 } patroni ? new Jobs.Clusters.Patroni.PatroniEndpoint { Urls = patroni.Urls.ToArray() } : null,
+        Patroni = Patroni is { Urls.Count: > 0 } patroni
+            ? new Jobs.Clusters.Patroni.PatroniEndpoint
+            {
+                Urls = patroni.Urls.ToArray(),
+                StatefulSet = string.IsNullOrWhiteSpace(patroni.StatefulSet)
+                    ? null
+                    : new Jobs.Clusters.Patroni.StatefulSetReference { Name = patroni.StatefulSet, Namespace = patroni.Namespace, Container = patroni.Container },
+            }
+            : null,
         Username = Username,
         Database = Database,
         SslMode = SslMode,

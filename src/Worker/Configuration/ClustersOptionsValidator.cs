@@ -47,6 +47,14 @@ public sealed partial class ClustersOptionsValidator(IConfiguration? configurati
                         (failures ??= []).Add($"{key}:Patroni:Urls:{i} must be an absolute http or https URL (got '{patroni.Urls[i]}').");
                     }
                 }
+
+                foreach (var (field, value) in new[] { ("StatefulSet", patroni.StatefulSet), ("Namespace", patroni.Namespace), ("Container", patroni.Container) })
+                {
+                    if (value is not null && !ClusterName().IsMatch(value))
+                    {
+                        (failures ??= []).Add($"{key}:Patroni:{field} must be a Kubernetes name: 1 to 63 lower-case letters, digits or '-' (got '{value}').");
+                    }
+                }
             }
 
             if (cluster.Port is < 1 or > 65535)

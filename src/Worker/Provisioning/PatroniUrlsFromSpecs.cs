@@ -6,7 +6,7 @@ namespace StackGres.Ops.Worker.Provisioning;
 /// <summary>
 /// An inventory cluster that is also a cluster spec runs Patroni in pods this worker rendered: unless its inventory
 /// entry names Patroni's REST API itself, the rolling operations reach each member's API through the StatefulSet's
-/// headless Service (<c>http://{name}-{i}.{name}-pods.{namespace}.svc:8008</c>).
+/// headless Service (<c>http://{name}-{i}.{name}-pods.{namespace}.svc:8008</c>), and pods are replaced through its StatefulSet.
 /// </summary>
 /// <remarks>
 /// The specs are read from configuration here, not through their options: validating them needs the inventory, whose
@@ -40,6 +40,8 @@ public sealed class PatroniUrlsFromSpecs(IConfiguration configuration) : IPostCo
                 Urls = Enumerable.Range(0, instances)
                     .Select(i => $"http://{cluster}-{i}.{ClusterNames.Pods(cluster)}.{ns}.svc:{PatroniConfig.RestApiPort}")
                     .ToList(),
+                StatefulSet = ClusterNames.StatefulSet(cluster),
+                Namespace = ns,
             };
         }
     }

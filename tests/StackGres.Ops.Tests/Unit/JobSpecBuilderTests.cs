@@ -142,6 +142,36 @@ public sealed class JobSpecBuilderTests
         Assert.Null(JobStatusReader.StuckReason(Pod(new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating" } })));
     }
 
+    [Theory]
+    [InlineData("minor-upgrade", """{"image":"registry/pg:15.10"}""", true, true)]
+    [InlineData("rolling-restart", """{"method":"ReplacePods"}""", true, true)]
+    [InlineData("rolling-restart", """{"method":"InPlace"}""", true, false)]
+    [InlineData("rolling-restart", null, true, false)]
+    [InlineData("minor-upgrade", """{"image":"registry/pg:15.10"}""", false, false)]
+    [InlineData("vacuum", """{"image":"x","method":"ReplacePods"}""", true, false)]
+    public void Build_MountsTheServiceAccountToken_OnlyForARunThatReplacesPods(string operation, string? parameters, bool statefulSet, bool mounted)
+    {
+        var cluster = new ClusterDefinition
+        {
+            Host = "db",
+            PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" },
+            Patroni = new PatroniDefinition { Urls = ["http://db-0.db-pods:8008"], StatefulSet = statefulSet ? "db" : null },
+        };
+        var run = new RunRequest
+        {
+            RunId = RunId,
+            Operation = operation,
+            Parameters = parameters is null ? null : System.Text.Json.JsonDocument.Parse(parameters).RootElement,
+            Cluster = cluster.ToConnection("demo"),
+        };
+
+        var job = new JobSpecBuilder(new KubernetesExecutorOptions { Image = "runner:1", ServiceAccountName = "ops-runner" }, TimeSpan.FromSeconds(10))
+            .Build(new ExecutionRequest(run, cluster), "ops", Now);
+
+        Assert.Equal(mounted, job.Spec.Template.Spec.AutomountServiceAccountToken);
+        Assert.Equal(statefulSet ? "db" : null, run.Cluster.Patroni!.StatefulSet?.Name);
+    }
+
     private static V1Pod Pod(V1ContainerState state) => new()
     {
         Spec = new V1PodSpec { Containers = [new V1Container { Name = JobSpecBuilder.ContainerName }] },

@@ -8,4 +8,7 @@ namespace StackGres.Ops.Jobs.Clusters.Patroni;
 public sealed record PatroniEndpoint
 {
     public IReadOnlyList<string> Urls { get; init; } = [];
+
+    /// <summary>The StatefulSet whose pods the members are, on Kubernetes; null when its pods cannot be replaced.</summary>
+    public StatefulSetReference? StatefulSet { get; init; }
 }

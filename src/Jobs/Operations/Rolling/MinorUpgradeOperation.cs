@@ -9,11 +9,14 @@ public sealed class MinorUpgradeOperation : RollingOperation
 
     public override string Summary =>
         "Restarts every instance onto newer binaries of the same major version, the way rolling-restart does (replicas " +
-        "first, then a switchover); instances already on them are skipped, so a stopped upgrade can simply be run again.";
+        "first, then a switchover): new binaries on this machine (binDirectory), or on Kubernetes a new image on the " +
+        "StatefulSet and each pod replaced (image). Instances already on them are skipped, so a stopped upgrade can simply " +
+        "be run again.";
 
     public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
         RollingParameters.BinDirectory,
+        RollingParameters.Image,
         RollingParameters.PrimaryUpdateMethod,
         RollingParameters.Candidate,
         RollingParameters.MaxLagBytes,
@@ -23,13 +26,26 @@ public sealed class MinorUpgradeOperation : RollingOperation
 
     public override void Validate(ParameterValues values, List<string> errors)
     {
-        if (values.GetString(RollingParameters.BinDirectoryName) is not { Length: > 0 } binDirectory)
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(errors);
+        var binDirectory = values.GetString(RollingParameters.BinDirectoryName);
+        var image = values.GetString(RollingParameters.ImageName);
+        if ((binDirectory is null) == (image is null))
         {
-            errors.Add("Parameter 'binDirectory' is required: the directory of the new PostgreSQL binaries.");
+            errors.Add("Give one of 'binDirectory' (the directory of the new PostgreSQL binaries on this machine) or 'image' (the new PostgreSQL + Patroni image of a cluster on Kubernetes).");
         }
-        else if (!Path.IsPathFullyQualified(binDirectory))
+        else if (binDirectory is not null && (binDirectory.Length == 0 || !Path.IsPathFullyQualified(binDirectory)))
         {
             errors.Add($"Parameter 'binDirectory' must be an absolute path (got '{binDirectory}').");
+        }
+        else if (image is not null && (image.Length == 0 || image.Length > 512 || image.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            errors.Add("Parameter 'image' must be an image reference without spaces, e.g. registry/postgres-patroni:15.10.");
+        }
+
+        if (image is not null)
+        {
+            RollingParameters.ValidatePodReplacement(values, errors);
         }
     }
 

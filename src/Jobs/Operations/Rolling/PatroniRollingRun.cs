@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using StackGres.Ops.Jobs.Clusters.Kubernetes;
 using StackGres.Ops.Jobs.Clusters.Patroni;
 using StackGres.Ops.Jobs.Clusters.Topology;
 
@@ -10,6 +11,8 @@ namespace StackGres.Ops.Jobs.Operations.Rolling;
 /// is restarted (<c>POST /restart</c>) and waited on until Patroni reports it running with little lag, then the leader
 /// moves to the most caught-up replica (<c>POST /switchover</c>); Patroni itself demotes, promotes and rewinds. The
 /// same guarantees as on local clusters: one member down at a time, stop with the leader serving on any failure.
+/// With <c>method: ReplacePods</c> (and for a minor upgrade to a new image) a member is restarted by deleting its pod,
+/// which its StatefulSet recreates from the current template, and waited on until the new pod is Ready and streams.
 /// </summary>
 public sealed class PatroniRollingRun : IDisposable
 {
@@ -19,12 +22,22 @@ public sealed class PatroniRollingRun : IDisposable
     private readonly OperationContext context;
     private readonly PatroniClient patroni;
     private readonly RollJournal journal;
+    private readonly InClusterKubernetesApi? kubernetes;
+    private readonly StatefulSetPods? pods;
 
     public PatroniRollingRun(string operation, RollingParameters parameters, OperationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         this.parameters = parameters;
         this.context = context;
+        if (parameters.ReplacePods)
+        {
+            var statefulSet = context.Connector.Cluster.Patroni?.StatefulSet
+                              ?? throw new OperationFailedException("Replacing pods needs the cluster's StatefulSet (Ops:Clusters:<name>:Patroni:StatefulSet).");
+            kubernetes = InClusterKubernetesApi.Connect(TimeSpan.FromSeconds(30));
+            pods = new StatefulSetPods(kubernetes, statefulSet);
+        }
+
         patroni = new PatroniClient(context.Connector.Cluster.Patroni!, TimeSpan.FromSeconds(Math.Max(30, parameters.Timeout.TotalSeconds)));
         journal = new RollJournal(operation, parameters, context);
     }
@@ -34,7 +47,11 @@ public sealed class PatroniRollingRun : IDisposable
     public Task<RollingResult> SwitchoverAsync(CancellationToken cancellationToken) =>
         RunAsync((members, token) => SwitchoverAsync(members.Single(m => m.IsLeader), ChooseCandidate(members), token), cancellationToken);
 
-    public void Dispose() => patroni.Dispose();
+    public void Dispose()
+    {
+        patroni.Dispose();
+        kubernetes?.Dispose();
+    }
 
     private async Task<RollingResult> RunAsync(Func<IReadOnlyList<PatroniMember>, CancellationToken, Task> roll, CancellationToken cancellationToken)
     {
@@ -45,6 +62,11 @@ public sealed class PatroniRollingRun : IDisposable
         }
 
         var members = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (pods is not null)
+        {
+            await CheckStatefulSetAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return await journal.RunAsync(
             members.Select(m => m.Name).ToArray(),
             members.Where(m => m.Host is not null).Select(m => $"{m.Host}:{m.Port ?? 5432}").ToArray(),
@@ -80,17 +102,44 @@ public sealed class PatroniRollingRun : IDisposable
         return members;
     }
 
+    /// <summary>
+    /// A new image takes effect only through pods the roll deletes: the StatefulSet must leave its pods alone (OnDelete),
+    /// or its controller would replace them itself, the primary's included, in its own order.
+    /// </summary>
+    private async Task CheckStatefulSetAsync(CancellationToken cancellationToken)
+    {
+        var (image, strategy) = await pods!.TemplateAsync(cancellationToken).ConfigureAwait(false);
+        context.Events.Log(LogLevel.Information, $"{pods}: updateStrategy {strategy}, image {image}");
+        if (parameters.TargetImage is not null && strategy != "OnDelete")
+        {
+            throw new OperationFailedException(
+                $"{pods} has updateStrategy {strategy}: its controller would replace the pods itself, the primary's included, in its own order, " +
+                "as soon as the image changes. Set updateStrategy OnDelete (as this worker renders its clusters), then run minor-upgrade again.");
+        }
+    }
+
     private async Task RollAllAsync(IReadOnlyList<PatroniMember> members, CancellationToken cancellationToken)
     {
         var total = members.Count;
         var done = 0;
+        if (pods is not null && parameters.TargetImage is { } image)
+        {
+            await SetTemplateImageAsync(image, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var replica in members.Where(m => !m.IsLeader))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            journal.Progress($"restarting replica {replica.Name}", done++, total);
+            journal.Progress($"{(pods is null ? "restarting" : "replacing the pod of")} replica {replica.Name}", done++, total);
             if (parameters.PendingRestartOnly && !replica.PendingRestart)
             {
                 journal.Skip(replica.Name, "replica", "Patroni reports no pending restart");
+                continue;
+            }
+
+            if (pods is not null)
+            {
+                await ReplacePodAsync(replica.Name, "replica", cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -104,6 +153,10 @@ public sealed class PatroniRollingRun : IDisposable
         if (parameters.PendingRestartOnly && !leader.PendingRestart)
         {
             journal.Skip(leader.Name, "primary", "Patroni reports no pending restart");
+        }
+        else if (pods is not null)
+        {
+            await ReplaceLeaderPodAsync(leader, now, cancellationToken).ConfigureAwait(false);
         }
         else if (parameters.SwitchoverPrimary && now.Any(m => !m.IsLeader))
         {
@@ -136,6 +189,96 @@ public sealed class PatroniRollingRun : IDisposable
         journal.End(step, $"running again after {clock.Elapsed.TotalSeconds:0.0} s", clock.Elapsed.TotalSeconds);
     }
 
+    private async Task SetTemplateImageAsync(string image, CancellationToken cancellationToken)
+    {
+        var (before, _) = await pods!.TemplateAsync(cancellationToken).ConfigureAwait(false);
+        if (before == image)
+        {
+            journal.Skip(pods.ToString(), "statefulset", $"its template already runs {image}");
+            return;
+        }
+
+        var step = journal.Begin(pods.ToString(), "set-image", "statefulset", $"{before} to {image}");
+        if (context.DryRun)
+        {
+            journal.End(step, $"dry run: the template's image would change from {before} to {image}", downSeconds: null, "skipped");
+            return;
+        }
+
+        await pods.SetImageAsync(image, cancellationToken).ConfigureAwait(false);
+        journal.End(step, $"the template runs {image} (was {before}); no pod changes until it is deleted", downSeconds: null);
+    }
+
+    /// <summary>
+    /// The leader's pod: skipped when already on the image; otherwise the leadership moves first to the most caught-up
+    /// replica (on the new image), then the old leader's pod is replaced as a replica's is.
+    /// </summary>
+    private async Task ReplaceLeaderPodAsync(PatroniMember leader, IReadOnlyList<PatroniMember> members, CancellationToken cancellationToken)
+    {
+        var pod = await RequirePodAsync(leader.Name, cancellationToken).ConfigureAwait(false);
+        if (parameters.TargetImage is { } image && pod.Image == image)
+        {
+            journal.Skip(leader.Name, "primary", $"its pod already runs {image}");
+            return;
+        }
+
+        if (members.All(m => m.IsLeader))
+        {
+            throw new RollFailedException($"No replica to hand the leadership to: the pod of the leader {leader.Name} is not deleted (Patroni would lose its only member).");
+        }
+
+        var onImage = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var replica in members.Where(m => !m.IsLeader))
+        {
+            if (context.DryRun || parameters.TargetImage is null || (await pods!.PodAsync(replica.Name, cancellationToken).ConfigureAwait(false))?.Image == parameters.TargetImage)
+            {
+                onImage.Add(replica.Name);
+            }
+        }
+
+        await SwitchoverAsync(leader, ChooseCandidate(members, onImage.Contains), cancellationToken).ConfigureAwait(false);
+        await ReplacePodAsync(leader.Name, "replica", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes the member's pod (unless it already runs the target image) and waits until the StatefulSet's new pod is Ready,
+    /// on the template's image, and Patroni reports the member streaming within maxLagBytes.
+    /// </summary>
+    private async Task ReplacePodAsync(string member, string role, CancellationToken cancellationToken)
+    {
+        var pod = await RequirePodAsync(member, cancellationToken).ConfigureAwait(false);
+        var target = parameters.TargetImage;
+        if (target is not null && pod.Image == target)
+        {
+            journal.Skip(member, role, $"its pod already runs {target}");
+            return;
+        }
+
+        var step = journal.Begin(member, "replace-pod", role, $"delete pod {member} ({pod.Image})");
+        if (context.DryRun)
+        {
+            journal.End(step, $"dry run: pod {member} would be deleted and recreated from {target ?? pod.Image}", downSeconds: null, "skipped");
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        await pods!.DeletePodAsync(pod, CancellationToken.None).ConfigureAwait(false);
+        PodState? now = null;
+        await WaitUntilAsync(member, async members =>
+            {
+                now = await pods.PodAsync(member, CancellationToken.None).ConfigureAwait(false);
+                return now is { Ready: true, Terminating: false } && now.Uid != pod.Uid && (target is null || now.Image == target) &&
+                       members.SingleOrDefault(m => m.Name == member) is { IsHealthyReplica: true } replica && replica.LagBytes <= parameters.MaxLag;
+            },
+            $"come back as a new pod{(target is null ? string.Empty : $" on {target}")}, Ready and streaming with at most {parameters.MaxLag} bytes of lag",
+            () => now?.ToString() ?? $"pod {member} not recreated yet").ConfigureAwait(false);
+        journal.End(step, $"a new pod on {now!.Image} is Ready and streams {clock.Elapsed.TotalSeconds:0.0} s after the delete", clock.Elapsed.TotalSeconds);
+    }
+
+    private async Task<PodState> RequirePodAsync(string member, CancellationToken cancellationToken) =>
+        await pods!.PodAsync(member, cancellationToken).ConfigureAwait(false)
+        ?? throw new RollFailedException($"Patroni member {member} has no pod in {pods}: the members must be named as their pods (PATRONI_NAME from metadata.name).");
+
     private async Task RestartLeaderInPlaceAsync(PatroniMember leader)
     {
         var step = journal.Begin(leader.Name, "restart-primary", "primary", "POST /restart");
@@ -154,9 +297,10 @@ public sealed class PatroniRollingRun : IDisposable
         journal.End(step, $"leading again after {clock.Elapsed.TotalSeconds:0.0} s", clock.Elapsed.TotalSeconds);
     }
 
-    private string ChooseCandidate(IReadOnlyList<PatroniMember> members)
+    /// <summary>The replica to promote: the one asked for, or the most caught-up one among those <paramref name="eligible"/> (default: all).</summary>
+    private string ChooseCandidate(IReadOnlyList<PatroniMember> members, Func<string, bool>? eligible = null)
     {
-        var replicas = members.Where(m => m.IsHealthyReplica).ToArray();
+        var replicas = members.Where(m => m.IsHealthyReplica && (eligible is null || eligible(m.Name))).ToArray();
         if (parameters.CandidateInstance is { } name)
         {
             var named = members.FirstOrDefault(m => m.Name == name)
@@ -165,7 +309,7 @@ public sealed class PatroniRollingRun : IDisposable
         }
 
         return replicas.OrderBy(m => m.LagBytes).ThenBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault()?.Name
-            ?? throw new OperationFailedException($"No replica runs: nothing to switch over to ({Describe(members)}).");
+            ?? throw new RollFailedException($"No replica runs{(eligible is null ? string.Empty : " on the new image")}: nothing to switch over to ({Describe(members)}).");
     }
 
     private async Task SwitchoverAsync(PatroniMember leader, string candidate, CancellationToken cancellationToken)
@@ -198,7 +342,8 @@ public sealed class PatroniRollingRun : IDisposable
     }
 
     /// <summary>Polls GET /cluster until the condition holds; fails after the timeout with what Patroni reports.</summary>
-    private async Task<TimeSpan> WaitUntilAsync(string member, Func<IReadOnlyList<PatroniMember>, Task<bool>> condition, string what)
+    private async Task<TimeSpan> WaitUntilAsync(string member, Func<IReadOnlyList<PatroniMember>, Task<bool>> condition, string what,
+        Func<string>? detail = null)
     {
         var clock = Stopwatch.StartNew();
         var last = "no answer yet";
@@ -221,7 +366,8 @@ public sealed class PatroniRollingRun : IDisposable
 
             if (clock.Elapsed > parameters.Timeout)
             {
-                throw new RollFailedException($"{member} did not {what} within {parameters.Timeout.TotalSeconds:0} s (Patroni: {last})");
+                throw new RollFailedException($"{member} did not {what} within {parameters.Timeout.TotalSeconds:0} s " +
+                                              $"({(detail is null ? string.Empty : detail() + "; ")}Patroni: {last})");
             }
 
             await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);

@@ -44,6 +44,11 @@ public abstract class RollingOperation : IOperation
                 : await patroni.RollAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (parameters.ReplacePods)
+        {
+            throw new OperationFailedException($"Cluster '{context.Connector.Cluster.Name}' is not managed by Patroni on Kubernetes: there are no pods to replace.");
+        }
+
         var local = new RollingRun(Name, parameters, context);
         return SwitchoverOnly
             ? await local.SwitchoverAsync(cancellationToken).ConfigureAwait(false)

@@ -16,6 +16,10 @@ public sealed record RollingParameters
     public const string CandidateName = "candidate";
     public const string BinDirectoryName = "binDirectory";
     public const string MeasureWritesName = "measureWrites";
+    public const string MethodName = "method";
+    public const string ImageName = "image";
+    public const string InPlace = "InPlace";
+    public const string ReplacePodsMethod = "ReplacePods";
     public const string ProbeTable = "stackgres_ops_write_probe";
     public const string Switchover = "switchover";
     public const string Restart = "restart";
@@ -45,6 +49,16 @@ public sealed record RollingParameters
         "The directory of the new PostgreSQL binaries (pg_ctl, postgres), absolute; same major version, same or " +
         "later minor.");
 
+    public static readonly ParameterDefinition Method = new(MethodName, ParameterType.String,
+        "How an instance is restarted: 'InPlace' (Patroni restarts PostgreSQL in its pod, or pg_ctl does on this machine) or " +
+        "'ReplacePods' (Kubernetes: the pod is deleted and its StatefulSet, updateStrategy OnDelete, recreates it from the current " +
+        "template; a Patroni cluster with Patroni:StatefulSet configured).", JsonValue.Create(InPlace)) { AllowedValues = [InPlace, ReplacePodsMethod] };
+
+    public static readonly ParameterDefinition Image = new(ImageName, ParameterType.String,
+        "Kubernetes: the PostgreSQL + Patroni image of the new minor version. It is set on the StatefulSet (updateStrategy " +
+        "OnDelete), then each pod is replaced: replicas first, then a switchover, then the old primary's pod. Pods already " +
+        "on it are skipped.");
+
     public static readonly ParameterDefinition MeasureWrites = new(MeasureWritesName, ParameterType.Boolean,
         "Keep a client writing during the roll (one INSERT after another into a scratch table public." + ProbeTable +
         " of the default database, through every instance with target_session_attrs=read-write; dropped afterwards) " +
@@ -62,6 +76,12 @@ public sealed record RollingParameters
 
     public string? CandidateInstance { get; init; }
 
+    /// <summary>Instances are restarted by deleting their pods (Kubernetes), not in place.</summary>
+    public bool ReplacePods { get; init; }
+
+    /// <summary>The image every pod is replaced onto (minor-upgrade on Kubernetes); null: each keeps its own.</summary>
+    public string? TargetImage { get; init; }
+
     /// <summary>The binaries every instance is restarted onto; null: each keeps the ones it runs.</summary>
     public string? TargetBinDirectory { get; init; }
 
@@ -74,5 +94,38 @@ public sealed record RollingParameters
         CandidateInstance = values.GetString(CandidateName),
         TargetBinDirectory = values.GetString(BinDirectoryName),
         MeasureClientWrites = values.GetBoolean(MeasureWritesName, false),
+        ReplacePods = values.GetString(MethodName) == ReplacePodsMethod || values.Has(ImageName),
+        TargetImage = values.GetString(ImageName),
     };
+
+    /// <summary>What a roll by pod replacement cannot do: restart the primary's pod in place (Patroni would fail over).</summary>
+    public static void ValidatePodReplacement(ParameterValues values, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (values.GetString(PrimaryUpdateMethodName) == Restart)
+        {
+            errors.Add("Replacing pods needs primaryUpdateMethod 'switchover': deleting the primary's pod in place would make Patroni fail over instead.");
+        }
+    }
+
+    /// <summary>
+    /// Whether a run of <paramref name="operation"/> with these parameters replaces pods, and so needs the Kubernetes API from
+    /// its Job (a ServiceAccount token); read from the request's JSON, before the parameters are bound.
+    /// </summary>
+    public static bool ReplacesPods(string operation, System.Text.Json.JsonElement? parameters)
+    {
+        if (parameters is not { ValueKind: System.Text.Json.JsonValueKind.Object } values)
+        {
+            return false;
+        }
+
+        return operation switch
+        {
+            MinorUpgradeOperation.OperationName => values.TryGetProperty(ImageName, out var image) && image.ValueKind == System.Text.Json.JsonValueKind.String,
+            RollingRestartOperation.OperationName => values.TryGetProperty(MethodName, out var method) &&
+                                                     method.ValueKind == System.Text.Json.JsonValueKind.String && method.GetString() == ReplacePodsMethod,
+            _ => false,
+        };
+    }
 }

@@ -8,6 +8,17 @@ internal static class RollingPreflight
     public static void Check(string operation, ParameterValues values, IClusterConnector connector, List<string> errors)
     {
         var instances = connector.Cluster.Instances;
+        if (values.Has(RollingParameters.ImageName) || values.GetString(RollingParameters.MethodName) == RollingParameters.ReplacePodsMethod)
+        {
+            if (connector.Cluster.Patroni?.StatefulSet is null)
+            {
+                errors.Add($"Cluster '{connector.Cluster.Name}' names no StatefulSet: replacing pods needs a Patroni cluster on Kubernetes with " +
+                           $"Ops:Clusters:{connector.Cluster.Name}:Patroni:StatefulSet (set by itself for a cluster this worker provisions).");
+            }
+
+            return;
+        }
+
         if (connector.Cluster.Patroni is not null)
         {
             // Patroni knows its members; they are checked when the run starts.

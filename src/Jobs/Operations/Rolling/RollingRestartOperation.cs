@@ -14,6 +14,7 @@ public sealed class RollingRestartOperation : RollingOperation
 
     public override IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
+        RollingParameters.Method,
         RollingParameters.PrimaryUpdateMethod,
         RollingParameters.OnlyPendingRestart,
         RollingParameters.Candidate,
@@ -24,9 +25,16 @@ public sealed class RollingRestartOperation : RollingOperation
 
     public override void Validate(ParameterValues values, List<string> errors)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(errors);
         if (values.Has(RollingParameters.CandidateName) && values.GetString(RollingParameters.PrimaryUpdateMethodName) == RollingParameters.Restart)
         {
             errors.Add("Parameter 'candidate' needs primaryUpdateMethod 'switchover'.");
+        }
+
+        if (values.GetString(RollingParameters.MethodName) == RollingParameters.ReplacePodsMethod)
+        {
+            RollingParameters.ValidatePodReplacement(values, errors);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed record RollingResult
 
     public string? TargetVersion { get; init; }
 
+    /// <summary>The image the pods were replaced onto (minor-upgrade on Kubernetes); null otherwise.</summary>
+    public string? Image { get; init; }
+
     /// <summary>What a client writing all along saw (measureWrites); null when not measured.</summary>
     public WriteProbeResult? Writes { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using k8s.Models;
+using StackGres.Ops.Jobs.Operations.Rolling;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Configuration;
@@ -8,7 +9,8 @@ namespace StackGres.Ops.Worker.Execution.Kubernetes;
 
 /// <summary>
 /// The batch/v1 Job of one run, without any I/O: the runner's request in $OPS_RUN_REQUEST, the
-/// password only as a secretKeyRef, no retries (the worker decides), a locked-down pod.
+/// password only as a secretKeyRef, no retries (the worker decides), a locked-down pod with no API token unless the
+/// run replaces pods.
 /// </summary>
 public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan cancelGracePeriod)
 {
@@ -93,7 +95,9 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
     {
         RestartPolicy = "Never",
         ServiceAccountName = options.ServiceAccountName,
-        AutomountServiceAccountToken = false,
+        // Only a run that replaces a cluster's pods talks to the Kubernetes API: only its pod gets the ServiceAccount's token.
+        AutomountServiceAccountToken = request.Run.Cluster.Patroni?.StatefulSet is not null &&
+                                       RollingParameters.ReplacesPods(request.Run.Operation, request.Run.Parameters),
         TerminationGracePeriodSeconds = Math.Max(1L, (long)Math.Ceiling(cancelGracePeriod.TotalSeconds)),
         SecurityContext = new V1PodSecurityContext
         {

@@ -32,14 +32,23 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
     private KubernetesStandIn()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // HTTP for the worker (its kubeconfig), HTTPS for pods, which reach the API server as in a cluster.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps(ServiceAccounts.Certificate));
+        });
         builder.Logging.ClearProviders();
         app = builder.Build();
         kubelet = new StandInKubelet(Store);
+        kubelet.ServiceAccounts = ServiceAccounts;
         Map();
     }
 
     public StandInStore Store { get; } = new();
+
+    /// <summary>The pods' view of the API server: its HTTPS address, CA and ServiceAccount tokens.</summary>
+    public StandInServiceAccounts ServiceAccounts { get; } = new();
 
     /// <summary>The bearer token the stand-in accepts.</summary>
     public string Token { get; } = Guid.NewGuid().ToString("N");
@@ -57,7 +66,9 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
     {
         var standIn = new KubernetesStandIn();
         await standIn.app.StartAsync();
-        standIn.Url = standIn.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = standIn.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        standIn.Url = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        standIn.ServiceAccounts.HttpsPort = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))).Port;
         return standIn;
     }
 
@@ -106,7 +117,9 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
                 Requests.Add($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
             }
 
-            if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (authorization != $"Bearer {Token}" &&
+                !(authorization.StartsWith("Bearer ", StringComparison.Ordinal) && ServiceAccounts.AccountOf(authorization["Bearer ".Length..]) is not null))
             {
                 await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");
                 return;

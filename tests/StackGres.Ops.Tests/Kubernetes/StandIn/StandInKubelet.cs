@@ -37,6 +37,9 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
         return directory;
     }
 
+    /// <summary>The API server's address, CA and tokens that pods get (unless automountServiceAccountToken is false).</summary>
+    public StandInServiceAccounts? ServiceAccounts { get; set; }
+
     public PodmanContainer? Container(string ns, string pod) => containers.GetValueOrDefault((ns, pod));
 
     public void Start(V1Job job)
@@ -118,8 +121,20 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
             return;
         }
 
-        var running = new PodmanContainer($"sgops-standin-{podName}", PodmanPod.RunArguments(podSpec, container, environment.Keys, secretDirectories),
-            environment);
+        string[] serviceAccountMount = [];
+        if (podSpec.AutomountServiceAccountToken != false && ServiceAccounts is not null)
+        {
+            var (directory, variables) = ServiceAccounts.Project(ns, podSpec.ServiceAccountName, Path.Combine(volumesRoot.FullName, podName, "serviceaccount"));
+            foreach (var (name, value) in variables)
+            {
+                environment[name] = value;
+            }
+
+            serviceAccountMount = ["--volume", $"{directory}:{StandInServiceAccounts.MountPath}:ro"];
+        }
+
+        var running = new PodmanContainer($"sgops-standin-{podName}",
+            [.. serviceAccountMount, .. PodmanPod.RunArguments(podSpec, container, environment.Keys, secretDirectories)], environment);
         containers[(ns, podName)] = running;
         store.Update<V1Pod>(PodKind, ns, podName, p =>
         {

@@ -327,7 +327,8 @@ public sealed class PatroniRollingRun : IDisposable
             return;
         }
 
-        context.Events.Log(LogLevel.Information, $"Switchover from {leader.Name} to {candidate} through Patroni");
+        context.Events.Log(LogLevel.Information, $"Switchover from {leader.Name} to {candidate} through Patroni; replicas: " +
+                                                 string.Join(", ", now.Where(m => m.IsHealthyReplica).Select(m => $"{m.Name} {m.LagBytes} bytes behind")));
         var clock = Stopwatch.StartNew();
         await patroni.SwitchoverAsync(leader, candidate, CancellationToken.None).ConfigureAwait(false);
         var leading = await WaitUntilAsync(candidate, members => Task.FromResult(members.Any(m => m.Name == candidate && m.IsLeader && m.State == "running")),

@@ -4,8 +4,9 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 
 /// <summary>
 /// The reconcile loop of one StatefulSet, woken by every change in the store: pods above the replicas go (highest
-/// first), a missing pod is created from the current template only when every pod before it is Ready (OrderedReady),
-/// and the set's status (replicas, readyReplicas, current and update revisions, observedGeneration) follows.
+/// first), a missing pod is created from the current template only when every pod before it is Ready (OrderedReady;
+/// at once with podManagementPolicy Parallel), and the set's status (replicas, readyReplicas, current and update
+/// revisions, observedGeneration) follows.
 /// OnDelete: a pod of an older revision stays until someone deletes it.
 /// </summary>
 public sealed class StandInStatefulSetController(StandInStore store, StandInStatefulSets sets, string ns, string name)
@@ -45,15 +46,18 @@ public sealed class StandInStatefulSetController(StandInStore store, StandInStat
             }
         }
 
+        var ordered = set.Spec.PodManagementPolicy != "Parallel";
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             if (!pods.TryGetValue(ordinal, out var pod))
             {
                 await sets.CreatePodAsync(set, ordinal, cancellationToken);
-                break;
+                if (ordered)
+                {
+                    break;
+                }
             }
-
-            if (!StandInStatefulSetPods.IsReady(pod))
+            else if (ordered && !StandInStatefulSetPods.IsReady(pod))
             {
                 break;
             }

@@ -6,9 +6,9 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 
 /// <summary>
 /// The StatefulSet controller and its pods' kubelet (apps/v1, OrderedReady, updateStrategy OnDelete): a created set
-/// gets pods <c>{set}-0..</c> one after another as each becomes Ready, each a podman container of the template's first
-/// container on the stand-in's own bridge network at an address kept per pod name, with one directory per
-/// (volumeClaimTemplate, pod) that outlives the pod. A deleted pod comes back from the set's current template with the
+/// gets pods <c>{set}-0..</c> one after another as each becomes Ready (or all at once: podManagementPolicy Parallel),
+/// each a podman container of the template's first container on the stand-in's own bridge network at an address
+/// kept per pod name, with one directory per (volumeClaimTemplate, pod) that outlives the pod. A deleted pod comes back from the set's current template with the
 /// same name, address and disks and a new uid; changing the template alone touches no running pod.
 /// </summary>
 public sealed class StandInStatefulSets(StandInStore store) : IAsyncDisposable

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using k8s;
 using k8s.Models;
 using StackGres.Ops.Jobs.Clusters.Patroni;
 using StackGres.Ops.Jobs.Operations.Rolling;
@@ -123,7 +124,7 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         var run = await worker.WaitForRunAsync(accepted.GetProperty("id").GetGuid(), RunTimeout);
 
         Assert.True(run.GetProperty("status").GetString() == "failed", run.ToString());
-        var error = run.GetProperty("error").GetString()!;
+        var error = run.GetProperty("reason").GetString()!;
         Assert.Contains($"{first} did not come back as a new pod on {PatroniPodImages.Broken}", error, StringComparison.Ordinal);
         Assert.Contains("not ready", error, StringComparison.Ordinal);
         Assert.Contains($"Now {leader} is the primary and accepts writes", error, StringComparison.Ordinal);
@@ -194,16 +195,19 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
             .Select(s => (s.GetProperty("action").GetString()!, s.GetProperty("instance").GetString()!, s.GetProperty("outcome").GetString()!))
             .ToList();
 
-    private static async Task<string> LogAsync(WorkerFactory worker, JsonElement run)
+    /// <summary>The messages of the run's log.</summary>
+    private static async Task<List<string>> LogAsync(WorkerFactory worker, JsonElement run)
     {
         using var client = worker.CreateAuthorizedClient();
-        return await client.GetStringAsync($"/api/v1/runs/{run.GetProperty("id").GetGuid()}/logs", TestContext.Current.CancellationToken);
+        var lines = JsonSerializer.Deserialize<JsonElement>(
+            await client.GetStringAsync($"/api/v1/runs/{run.GetProperty("id").GetGuid()}/logs", TestContext.Current.CancellationToken));
+        return lines.EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToList();
     }
 
     /// <summary>The replicas and their lags from the line "Switchover from a to b through Patroni; replicas: b 0 bytes behind, c 16 bytes behind".</summary>
-    private static List<(string Name, long Lag)> CandidateLags(string log)
+    private static List<(string Name, long Lag)> CandidateLags(List<string> log)
     {
-        var line = log.Split('\n').Single(l => l.Contains("through Patroni; replicas: ", StringComparison.Ordinal));
+        var line = log.Single(l => l.Contains("through Patroni; replicas: ", StringComparison.Ordinal));
         return line[(line.IndexOf("replicas: ", StringComparison.Ordinal) + "replicas: ".Length)..].Trim().Split(", ")
             .Select(entry => entry.Split(' '))
             .Select(parts => (parts[0], long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)))

@@ -15,8 +15,9 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 /// <summary>
 /// A Kubernetes API server for tests, on a loopback port: the REST paths and JSON that
 /// KubernetesClient uses for batch/v1 jobs, v1 pods (with logs) and v1 secrets — create, get,
-/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods in podman; and
-/// server-side apply of the objects a cluster is made of (<c>KubernetesStandIn.Apply.cs</c>).
+/// list with selectors, watch (JSON lines), delete — with a kubelet that runs pods in podman;
+/// server-side apply of the objects a cluster is made of (<c>KubernetesStandIn.Apply.cs</c>); and
+/// apps/v1 StatefulSets with their controller (<c>KubernetesStandIn.StatefulSets.cs</c>).
 /// </summary>
 public sealed partial class KubernetesStandIn : IAsyncDisposable
 {
@@ -42,6 +43,7 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
         app = builder.Build();
         kubelet = new StandInKubelet(Store);
         kubelet.ServiceAccounts = ServiceAccounts;
+        StatefulSets = new StandInStatefulSets(Store);
         Map();
     }
 
@@ -104,6 +106,7 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await kubelet.DisposeAsync();
+        await StatefulSets.DisposeAsync();
         await app.StopAsync();
         await app.DisposeAsync();
     }
@@ -174,6 +177,7 @@ public sealed partial class KubernetesStandIn : IAsyncDisposable
         app.MapGet(PodsPath + "/{name}", (string ns, string name, HttpContext context) => GetAsync<V1Pod>(context, StandInKubelet.PodKind, ns, name));
         app.MapGet(PodsPath + "/{name}/log", LogAsync);
         MapApplied();
+        MapStatefulSets();
     }
 
     private async Task<bool> CreateAsync<T>(HttpContext context, string kind, T item)

@@ -39,11 +39,25 @@ public static class PodmanPod
     }
 
     /// <summary>The arguments of <c>podman run</c> (without <c>--name</c>) for the pod's container.</summary>
-    /// <param name="secretDirectories">Where the kubelet wrote each secret volume's files, by volume name.</param>
+    /// <param name="volumeDirectories">
+    /// Where each secret volume's files (written by the kubelet) or persistentVolumeClaim volume's disk is on this machine, by volume name.
+    /// </param>
+    /// <param name="network">The pod's own address on a podman network instead of the host's network.</param>
     public static List<string> RunArguments(V1PodSpec pod, V1Container container, IEnumerable<string> environmentNames,
-        IReadOnlyDictionary<string, string>? secretDirectories = null)
+        IReadOnlyDictionary<string, string>? volumeDirectories = null, PodAddress? network = null)
     {
         var arguments = new List<string>(Podman.RunOptions);
+        if (network is not null)
+        {
+            var at = arguments.IndexOf("--network");
+            arguments[at + 1] = network.Network;
+            arguments.InsertRange(at + 2, ["--ip", network.Ip]);
+            if (pod.Hostname is { } hostname)
+            {
+                arguments.InsertRange(at + 2, ["--hostname", hostname]);
+            }
+        }
+
         if (RunAsUser(pod, container) is { } uid)
         {
             var gid = container.SecurityContext?.RunAsGroup ?? pod.SecurityContext?.RunAsGroup;
@@ -80,7 +94,7 @@ public static class PodmanPod
 
         foreach (var mount in container.VolumeMounts ?? [])
         {
-            arguments.AddRange(Mount(pod, mount, secretDirectories));
+            arguments.AddRange(Mount(pod, mount, volumeDirectories));
         }
 
         if (container.Resources?.Limits is { } limits)
@@ -167,7 +181,7 @@ public static class PodmanPod
         }
     }
 
-    private static string[] Mount(V1PodSpec pod, V1VolumeMount mount, IReadOnlyDictionary<string, string>? secretDirectories)
+    private static string[] Mount(V1PodSpec pod, V1VolumeMount mount, IReadOnlyDictionary<string, string>? volumeDirectories)
     {
         var volume = pod.Volumes?.FirstOrDefault(v => v.Name == mount.Name)
                      ?? throw new InvalidOperationException($"The pod mounts volume {mount.Name}, which it does not define.");
@@ -182,11 +196,17 @@ public static class PodmanPod
             return ["--volume", $"{hostPath.Path}:{mount.MountPath}:{(mount.ReadOnlyProperty == true ? "ro" : "rw")}"];
         }
 
-        if (volume.Secret is not null && secretDirectories?.GetValueOrDefault(volume.Name) is { } written)
+        if (volume.Secret is not null && volumeDirectories?.GetValueOrDefault(volume.Name) is { } written)
         {
             return ["--volume", $"{written}:{mount.MountPath}:ro"];
         }
 
-        throw new NotSupportedException($"The stand-in's kubelet mounts emptyDir, hostPath and secret volumes only, not {mount.Name}.");
+        if (volume.PersistentVolumeClaim is not null && volumeDirectories?.GetValueOrDefault(volume.Name) is { } disk)
+        {
+            return ["--volume", $"{disk}:{mount.MountPath}:{(mount.ReadOnlyProperty == true ? "ro" : "rw")}"];
+        }
+
+        throw new NotSupportedException(
+            $"The stand-in's kubelet mounts emptyDir, hostPath, secret and persistentVolumeClaim volumes only, not {mount.Name}.");
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using k8s.Models;
 using StackGres.Ops.Tests.Images;
 
@@ -8,8 +7,8 @@ namespace StackGres.Ops.Tests.Kubernetes.StandIn;
 /// <summary>
 /// The Job controller and the kubelet in one: a created Job gets a pod whose container podman runs from
 /// the pod's image (the real job-runner image) with the pod's security context, volumes, memory limit and
-/// environment (secretKeyRefs resolved from the stand-in's Secrets); statuses follow it. An image podman does
-/// not have never pulls; activeDeadlineSeconds is enforced.
+/// environment (resolved as the kubelet does, <see cref="StandInPodEnvironment"/>); statuses follow it. An image
+/// podman does not have never pulls; activeDeadlineSeconds is enforced.
 /// </summary>
 public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
 {
@@ -88,28 +87,15 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
             return;
         }
 
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var variable in container.Env ?? [])
+        if (store.Get<V1Pod>(PodKind, ns, podName) is not { } pod)
         {
-            if (variable.ValueFrom?.SecretKeyRef is { } reference)
-            {
-                var secret = store.Get<V1Secret>(SecretKind, ns, reference.Name);
-                if (secret?.Data?.TryGetValue(reference.Key, out var bytes) != true)
-                {
-                    SetWaiting(ns, podName, "CreateContainerConfigError", $"secret \"{reference.Name}\" not found or has no key {reference.Key}");
-                    return;
-                }
-
-                environment[variable.Name] = Encoding.UTF8.GetString(bytes!);
-            }
-            else
-            {
-                environment[variable.Name] = variable.Value;
-            }
+            return;
         }
 
-        if (store.Get<V1Pod>(PodKind, ns, podName) is null)
+        var (environment, problem) = StandInPodEnvironment.Resolve(pod, container, name => store.Get<V1Secret>(SecretKind, ns, name));
+        if (environment is null)
         {
+            SetWaiting(ns, podName, "CreateContainerConfigError", problem!);
             return;
         }
 

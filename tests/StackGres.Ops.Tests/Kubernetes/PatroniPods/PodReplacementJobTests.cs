@@ -107,12 +107,30 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task ANewPodThatNeverBecomesReady_StopsTheRoll_WithTheOldPrimaryServingWrites()
+    public async Task RollingRestartByPodReplacement_ReplacesEveryPod_ThenANewPodThatNeverBecomesReady_StopsAnUpgrade_WithTheOldPrimaryServingWrites()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var bed = await KubernetesWorkerBed.StartAsync();
         await using var cluster = await PatroniStatefulSet.StartAsync(bed.StandIn, "sales", 3, PatroniPodImages.Old, ct);
         await using var worker = await CreateWorkerAsync(bed, cluster, ct);
+
+        // rolling-restart with method ReplacePods: every pod new, on the image it had, the leader moved once, no commit lost.
+        var started = PodUids(bed, cluster);
+        var firstLeader = (await cluster.MembersAsync(ct)).Single(m => m.IsLeader);
+        var restartAccepted = await worker.SubmitAsync(new
+        {
+            cluster = WorkerFactory.ClusterName,
+            operation = RollingRestartOperation.OperationName,
+            parameters = new { method = "ReplacePods", measureWrites = true, timeoutSeconds = 180 },
+        });
+        var restart = await worker.WaitForRunAsync(restartAccepted.GetProperty("id").GetGuid(), RunTimeout);
+        Assert.True(restart.GetProperty("status").GetString() == "succeeded", restart.ToString());
+        Assert.Equal(["replace-pod", "replace-pod", "switchover", "rejoin", "replace-pod"], Steps(restart).Select(s => s.Action));
+        Assert.All(Pods(bed, cluster), p => Assert.NotEqual(started[p.Metadata.Name], p.Metadata.Uid));
+        Assert.All(Pods(bed, cluster), p => Assert.Equal(PatroniPodImages.Old, p.Spec.Containers[0].Image));
+        Assert.Equal(0, restart.GetProperty("result").GetProperty("writes").GetProperty("lost").GetInt64());
+        Assert.Equal(firstLeader.Timeline + 1, (await cluster.MembersAsync(ct)).Single(m => m.IsLeader).Timeline);
+
         var before = await cluster.MembersAsync(ct);
         var leader = before.Single(m => m.IsLeader).Name;
         var first = before.Where(m => !m.IsLeader).Select(m => m.Name).Order(StringComparer.Ordinal).First();

@@ -6,6 +6,7 @@ using StackGres.Ops.Jobs.Clusters.Patroni;
 using StackGres.Ops.Jobs.Operations.Rolling;
 using StackGres.Ops.Tests.Images;
 using StackGres.Ops.Tests.Kubernetes.StandIn;
+using StackGres.Ops.Tests.Rolling;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
 using Xunit;
@@ -45,7 +46,14 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         Assert.Equal(PatroniPodImages.Old, Template(bed, cluster));
 
         var clock = Stopwatch.StartNew();
-        var run = await RunAsync(worker, new { image = PatroniPodImages.New, measureWrites = true, timeoutSeconds = 180 });
+        JsonElement run;
+        await using (var watcher = new InstanceWatcher(cluster.PodNames.Select(p => (p, cluster.ConnectionString(p))).ToArray()))
+        {
+            run = await RunAsync(worker, new { image = PatroniPodImages.New, measureWrites = true, timeoutSeconds = 180 });
+            Assert.True(watcher.MostDownAtOnce <= 1, $"{watcher.MostDownAtOnce} pods refused connections at once ({string.Join(", ", watcher.DownOrder)})");
+            Assert.Equal([.. cluster.PodNames.Order(StringComparer.Ordinal)], watcher.DownOrder.Distinct().Order(StringComparer.Ordinal));
+        }
+
         var rollSeconds = clock.Elapsed.TotalSeconds;
         var steps = Steps(run);
         var replicas = before.Where(m => !m.IsLeader).Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
@@ -131,6 +139,21 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         Assert.Equal(0, restart.GetProperty("result").GetProperty("writes").GetProperty("lost").GetInt64());
         Assert.Equal(firstLeader.Timeline + 1, (await cluster.MembersAsync(ct)).Single(m => m.IsLeader).Timeline);
 
+        // The Patroni operations that keep the pods, as Jobs too: a switchover, and a rolling restart in place.
+        var replaced = PodUids(bed, cluster);
+        var leading = (await cluster.MembersAsync(ct)).Single(m => m.IsLeader);
+        var switchover = await SucceedAsync(worker, SwitchoverOperation.OperationName, new { });
+        Assert.NotEqual(leading.Name, switchover.GetProperty("result").GetProperty("primaryAfter").GetString());
+        Assert.Equal(leading.Timeline + 1, (await cluster.MembersAsync(ct)).Single(m => m.IsLeader).Timeline);
+        var inPlace = await SucceedAsync(worker, RollingRestartOperation.OperationName, new { timeoutSeconds = 180 });
+        Assert.Equal(["restart", "restart", "switchover", "rejoin"], Steps(inPlace).Select(s => s.Action));
+        Assert.Equal(replaced, PodUids(bed, cluster));
+        // Only the run that replaced pods had an API token in its pod.
+        var tokenMounted = bed.Jobs().ToDictionary(j => j.Metadata.Labels["ops.stackgres.io/run-id"], j => j.Spec.Template.Spec.AutomountServiceAccountToken == true);
+        Assert.True(tokenMounted[restart.GetProperty("id").GetGuid().ToString("D")]);
+        Assert.False(tokenMounted[switchover.GetProperty("id").GetGuid().ToString("D")]);
+        Assert.False(tokenMounted[inPlace.GetProperty("id").GetGuid().ToString("D")]);
+
         var before = await cluster.MembersAsync(ct);
         var leader = before.Single(m => m.IsLeader).Name;
         var first = before.Where(m => !m.IsLeader).Select(m => m.Name).Order(StringComparer.Ordinal).First();
@@ -204,9 +227,12 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         return worker;
     }
 
-    private static async Task<JsonElement> RunAsync(WorkerFactory worker, object parameters, bool dryRun = false)
+    private static Task<JsonElement> RunAsync(WorkerFactory worker, object parameters, bool dryRun = false) =>
+        SucceedAsync(worker, MinorUpgradeOperation.OperationName, parameters, dryRun);
+
+    private static async Task<JsonElement> SucceedAsync(WorkerFactory worker, string operation, object parameters, bool dryRun = false)
     {
-        var accepted = await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation = MinorUpgradeOperation.OperationName, parameters, dryRun });
+        var accepted = await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation, parameters, dryRun });
         var run = await worker.WaitForRunAsync(accepted.GetProperty("id").GetGuid(), RunTimeout);
         Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
         return run;

@@ -78,6 +78,30 @@ public sealed class DeployKustomizeTests
 
     [Theory]
     [MemberData(nameof(Kustomizations))]
+    public void Render_GivesTheJobsServiceAccount_OnlyTheRightsToReplacePods_InEveryJobNamespace(string kustomization)
+    {
+        var deploy = RenderedDeploy.Render(kustomization);
+        var account = deploy.Configuration[$"{KubernetesExecutorOptions.SectionName}:{nameof(KubernetesExecutorOptions.ServiceAccountName)}"];
+        if (string.IsNullOrEmpty(account))
+        {
+            // The Jobs run as their namespace's "default" account, which can replace no pods: pod replacement then fails with 403.
+            return;
+        }
+
+        foreach (var ns in deploy.JobNamespaces)
+        {
+            Assert.True(deploy.Of<V1ServiceAccount>(ns).Any(a => a.Metadata.Name == account),
+                $"deploy/{kustomization}: the Jobs run as ServiceAccount {account}, which namespace {ns} does not have; their pods would never be created.");
+            var grants = deploy.Of<V1RoleBinding>(ns)
+                .Where(b => (b.Subjects ?? []).Any(s => s.Kind == "ServiceAccount" && s.Name == account && (s.NamespaceProperty ?? ns) == ns))
+                .SelectMany(b => Grants(Assert.Single(deploy.Of<V1Role>(ns), r => r.Metadata.Name == b.RoleRef.Name)))
+                .ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(["/pods:delete", "/pods:get", "apps/statefulsets:get", "apps/statefulsets:update"], grants.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
     public void Render_ReadsOnlySecretsTheCommentsTellToCreate(string kustomization)
     {
         var deploy = RenderedDeploy.Render(kustomization);

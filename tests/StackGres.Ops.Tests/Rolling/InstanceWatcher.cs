@@ -5,7 +5,9 @@ namespace StackGres.Ops.Tests.Rolling;
 
 /// <summary>
 /// Asks every instance every few milliseconds whether it accepts a query, all along a roll, and remembers the most
-/// instances down at once and the order in which instances went down.
+/// instances down at once and the order in which instances went down. Down means the instance said so (refused the
+/// connection, or answered that it is starting or shutting down); a connection that only timed out, as on a loaded
+/// machine, leaves the instance as it was last seen.
 /// </summary>
 public sealed class InstanceWatcher : IAsyncDisposable
 {
@@ -45,11 +47,11 @@ public sealed class InstanceWatcher : IAsyncDisposable
             var states = await Task.WhenAll(instances.Select(async i => (i.Name, Up: await IsUpAsync(i.ConnectionString))));
             foreach (var (name, up) in states)
             {
-                if (!up && down.Add(name))
+                if (up is false && down.Add(name))
                 {
                     wentDown.Enqueue(name);
                 }
-                else if (up)
+                else if (up is true)
                 {
                     down.Remove(name);
                 }
@@ -67,7 +69,8 @@ public sealed class InstanceWatcher : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> IsUpAsync(string connectionString)
+    /// <summary>True: it answered the query; false: it refused; null: too slow to tell.</summary>
+    private static async Task<bool?> IsUpAsync(string connectionString)
     {
         try
         {
@@ -77,13 +80,23 @@ public sealed class InstanceWatcher : IAsyncDisposable
             await command.ExecuteScalarAsync(CancellationToken.None);
             return true;
         }
+        catch (PostgresException)
+        {
+            // The server answered, refusing: starting up, shutting down, in recovery without hot standby yet.
+            return false;
+        }
+        catch (NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException)
+        {
+            // Nothing listens (refused), or the address is gone (a deleted pod).
+            return false;
+        }
         catch (NpgsqlException)
         {
-            return false;
+            return null;
         }
         catch (TimeoutException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Hosting;
 using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Scheduling;
@@ -16,26 +17,19 @@ public sealed class RunTakeover(
     IServiceScopeFactory scopes,
     IOptions<SchedulerOptions> options,
     TimeProvider clock,
-    ILogger<RunTakeover> logger) : BackgroundService
+    ILogger<RunTakeover> logger) : PeriodicService(clock)
 {
     private readonly ConcurrentDictionary<Guid, Task> taken = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(options.Value.TakeoverPollInterval, clock, stoppingToken);
-                await TakeOverAbandonedAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+    protected override TimeSpan Interval => options.Value.TakeoverPollInterval;
 
-        await Task.WhenAll(taken.Values);
-    }
+    protected override Task PassAsync(CancellationToken stoppingToken) => TakeOverAbandonedAsync(stoppingToken);
+
+    /// <summary>The storage away, or anything else: the next pass looks again.</summary>
+    protected override void PassFailed(Exception exception) => Log.TakeoverFailed(logger, exception);
+
+    /// <summary>Runs taken over end (or detach) before the worker does.</summary>
+    protected override Task StoppedAsync() => Task.WhenAll(taken.Values);
 
     private async Task TakeOverAbandonedAsync(CancellationToken stoppingToken)
     {
@@ -47,16 +41,7 @@ public sealed class RunTakeover(
             }
         }
 
-        IReadOnlyList<Guid> abandoned;
-        try
-        {
-            abandoned = await store.ListAbandonedAsync(options.Value.WorkerCount, options.Value.SchemaName, options.Value.LeaseDuration, stoppingToken);
-        }
-        catch (Exception e) when (StorageRetry.IsTransient(e))
-        {
-            Log.TakeoverFailed(logger, e);
-            return;
-        }
+        var abandoned = await store.ListAbandonedAsync(options.Value.WorkerCount, options.Value.SchemaName, options.Value.LeaseDuration, stoppingToken);
 
         foreach (var runId in abandoned)
         {

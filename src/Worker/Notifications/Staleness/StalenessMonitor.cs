@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Diagnostics;
+using StackGres.Ops.Worker.Hosting;
 
 namespace StackGres.Ops.Worker.Notifications.Staleness;
 
@@ -21,31 +22,15 @@ public sealed class StalenessMonitor(
     OperationCatalog catalog,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
-    ILogger<StalenessMonitor> logger) : BackgroundService
+    ILogger<StalenessMonitor> logger) : PeriodicService(clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await CheckAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The storage away, or anything else: the next check tries again; the worker goes on.
-                    Log.StalenessCheckFailed(logger, e);
-                }
+    protected override TimeSpan Interval => options.Value.Staleness.CheckInterval;
 
-                await Task.Delay(options.Value.Staleness.CheckInterval, clock, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override bool PassAtStart => true;
+
+    protected override Task PassAsync(CancellationToken stoppingToken) => CheckAsync(stoppingToken);
+
+    protected override void PassFailed(Exception exception) => Log.StalenessCheckFailed(logger, exception);
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +44,7 @@ public sealed class StalenessMonitor(
         }
 
         var watched = clusters.SelectMany(cluster => bounds.For(cluster).Select(b => (Cluster: cluster, Operation: b.Key, Bound: b.Value))).ToArray();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var states = await store.WatchAsync(watched.Select(w => (w.Cluster, w.Operation)).ToArray(), now, cancellationToken);
         var staleCount = 0;
         foreach (var (cluster, operation, bound) in watched)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
+using StackGres.Ops.Worker.Hosting;
 
 namespace StackGres.Ops.Worker.Scheduling.Fleet;
 
@@ -15,30 +16,15 @@ public sealed class HeavyRunDispatcher(
     OpsMetrics metrics,
     IOptions<FleetOptions> options,
     TimeProvider clock,
-    ILogger<HeavyRunDispatcher> logger) : BackgroundService
+    ILogger<HeavyRunDispatcher> logger) : PeriodicService(clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.DispatchInterval;
+
+    protected override async Task PassAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(options.Value.DispatchInterval, clock, stoppingToken);
-                try
-                {
-                    var state = await admission.DispatchAsync(stoppingToken);
-                    metrics.HeavyRunLine(state.Running, state.Waiting);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The storage away, or anything else: the next dispatch tries again and the worker goes on (an exception
-                    // leaving a BackgroundService stops the host), as the staleness monitor does.
-                    Log.HeavyRunDispatchFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        var state = await admission.DispatchAsync(stoppingToken);
+        metrics.HeavyRunLine(state.Running, state.Waiting);
     }
+
+    protected override void PassFailed(Exception exception) => Log.HeavyRunDispatchFailed(logger, exception);
 }

@@ -49,7 +49,7 @@ internal sealed partial class LogAggregator
         ErrorPeak.Merge(other.ErrorPeak);
         foreach (var sample in other.Slowest)
         {
-            if (Slowest.Count < Options.Top || sample.DurationMs > Slowest[0].DurationMs)
+            if (Slowest.Count < Options.Top || sample.DurationMs >= Slowest[0].DurationMs)
             {
                 AddSlowest(Slowest, sample, Options.Top);
             }

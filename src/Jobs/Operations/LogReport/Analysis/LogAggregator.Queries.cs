@@ -82,11 +82,12 @@ internal sealed partial class LogAggregator
         stats.TimedCount++;
         stats.DurationMs += duration;
         stats.MinMs = Math.Min(stats.MinMs, duration);
-        var slowestEnough = Slowest.Count < Options.Top || duration > Slowest[0].DurationMs;
-        if (duration > stats.MaxMs || slowestEnough)
+        // A tie with the fastest kept one is decided by the samples' whole order (AddSlowest), not by which came first.
+        var slowestEnough = Slowest.Count < Options.Top || duration >= Slowest[0].DurationMs;
+        if (duration >= stats.MaxMs || slowestEnough)
         {
             var sample = new QuerySample(entry.Time, duration, Text(text), database, user, application, client);
-            if (duration > stats.MaxMs)
+            if (stats.Slowest is null || QuerySampleOrder.Instance.Compare(sample, stats.Slowest) > 0)
             {
                 stats.MaxMs = duration;
                 stats.Slowest = sample;
@@ -101,8 +102,9 @@ internal sealed partial class LogAggregator
 
     internal static void AddSlowest(List<QuerySample> slowest, QuerySample sample, int top)
     {
-        // Ascending by duration: the fastest of the kept ones is first, and the first to go.
-        var index = slowest.BinarySearch(sample, SampleOrder.Instance);
+        // Ascending (QuerySampleOrder): the fastest of the kept ones is first, and the first to go — the new one itself when it
+        // ties the fastest and orders before it, so the kept set does not depend on the order samples arrive in.
+        var index = slowest.BinarySearch(sample, QuerySampleOrder.Instance);
         slowest.Insert(index < 0 ? ~index : index, sample);
         if (slowest.Count > top)
         {
@@ -164,13 +166,6 @@ internal sealed partial class LogAggregator
         }
 
         return 0;
-    }
-
-    private sealed class SampleOrder : IComparer<QuerySample>
-    {
-        public static readonly SampleOrder Instance = new();
-
-        public int Compare(QuerySample? x, QuerySample? y) => x!.DurationMs.CompareTo(y!.DurationMs);
     }
 
     /// <summary>The figures of the name seen last in one dimension: names are interned, so the same name is the same string.</summary>

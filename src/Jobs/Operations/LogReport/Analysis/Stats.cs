@@ -3,6 +3,26 @@ namespace StackGres.Ops.Jobs.Operations.LogReport.Analysis;
 /// <summary>One sample of a statement as it ran: the slowest of a normalized query, or one of the slowest overall.</summary>
 internal sealed record QuerySample(long Time, double DurationMs, string Query, string Database, string User, string Application, string Client);
 
+internal sealed class QuerySampleOrder : IComparer<QuerySample>
+{
+    public static readonly QuerySampleOrder Instance = new();
+
+    /// <summary>
+    /// By duration, then, among equal durations, the earlier statement as the slower one, then by text and names: a total
+    /// order, so that a report read by several threads, or over SQL, lists the same statements in the same order.
+    /// </summary>
+    public int Compare(QuerySample? x, QuerySample? y)
+    {
+        var order = x!.DurationMs.CompareTo(y!.DurationMs);
+        order = order != 0 ? order : y.Time.CompareTo(x.Time);
+        order = order != 0 ? order : string.CompareOrdinal(y.Query, x.Query);
+        order = order != 0 ? order : string.CompareOrdinal(y.Database, x.Database);
+        order = order != 0 ? order : string.CompareOrdinal(y.User, x.User);
+        order = order != 0 ? order : string.CompareOrdinal(y.Application, x.Application);
+        return order != 0 ? order : string.CompareOrdinal(y.Client, x.Client);
+    }
+}
+
 /// <summary>Counts and times of one normalized query.</summary>
 internal sealed class QueryStats(byte[] key)
 {
@@ -27,7 +47,9 @@ internal sealed class QueryStats(byte[] key)
         TimedCount += other.TimedCount;
         DurationMs += other.DurationMs;
         MinMs = Math.Min(MinMs, other.MinMs);
-        if (other.MaxMs > MaxMs || Slowest is null)
+        // The larger maximum wins; a tie goes to the sample that orders first, whichever thread read it.
+        if (Slowest is null || other.MaxMs > MaxMs ||
+            (other.MaxMs == MaxMs && other.Slowest is not null && QuerySampleOrder.Instance.Compare(other.Slowest, Slowest) > 0))
         {
             MaxMs = other.MaxMs;
             Slowest = other.Slowest;

@@ -69,7 +69,8 @@ internal static class ReportBuilder
                 ByTotalTime = rows.OrderByDescending(r => r.TotalMs).ThenByDescending(r => r.Count).ThenBy(r => r.Query, StringComparer.Ordinal).Take(top).ToList(),
                 ByAverageTime = rows.Where(r => r.TotalMs > 0).OrderByDescending(r => r.AverageMs).ThenBy(r => r.Query, StringComparer.Ordinal).Take(top).ToList(),
                 ByCount = rows.OrderByDescending(r => r.Count).ThenByDescending(r => r.TotalMs).ThenBy(r => r.Query, StringComparer.Ordinal).Take(top).ToList(),
-                Slowest = a.Slowest.OrderByDescending(s => s.DurationMs).Select(Sample).ToList(),
+                // Kept in ascending order (LogAggregator.AddSlowest): the slowest first.
+                Slowest = Enumerable.Reverse(a.Slowest).Select(Sample).ToList(),
             },
             Databases = Activity(a.Databases),
             Users = Activity(a.Users),

@@ -236,7 +236,9 @@ public sealed class PatroniRollingRun : IDisposable
             }
         }
 
-        await SwitchoverAsync(leader, ChooseCandidate(members, onImage.Contains), cancellationToken).ConfigureAwait(false);
+        // Lags move with every write: the choice is made on a fresh reading.
+        var fresh = await patroni.ClusterAsync(cancellationToken).ConfigureAwait(false);
+        await SwitchoverAsync(leader, ChooseCandidate(fresh, onImage.Contains), cancellationToken).ConfigureAwait(false);
         await ReplacePodAsync(leader.Name, "replica", cancellationToken).ConfigureAwait(false);
     }
 
@@ -308,8 +310,11 @@ public sealed class PatroniRollingRun : IDisposable
             return replicas.Contains(named) ? name : throw new OperationFailedException($"Parameter 'candidate': {Describe(named)}; only a running replica can be promoted.");
         }
 
-        return replicas.OrderBy(m => m.LagBytes).ThenBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault()?.Name
+        var chosen = replicas.OrderBy(m => m.LagBytes).ThenBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault()?.Name
             ?? throw new RollFailedException($"No replica runs{(eligible is null ? string.Empty : " on the new image")}: nothing to switch over to ({Describe(members)}).");
+        context.Events.Log(LogLevel.Information, $"Candidate {chosen}, the most caught-up of: " +
+                                                 string.Join(", ", replicas.Select(m => $"{m.Name} {m.LagBytes} bytes behind")));
+        return chosen;
     }
 
     private async Task SwitchoverAsync(PatroniMember leader, string candidate, CancellationToken cancellationToken)
@@ -327,8 +332,7 @@ public sealed class PatroniRollingRun : IDisposable
             return;
         }
 
-        context.Events.Log(LogLevel.Information, $"Switchover from {leader.Name} to {candidate} through Patroni; replicas: " +
-                                                 string.Join(", ", now.Where(m => m.IsHealthyReplica).Select(m => $"{m.Name} {m.LagBytes} bytes behind")));
+        context.Events.Log(LogLevel.Information, $"Switchover from {leader.Name} to {candidate} through Patroni");
         var clock = Stopwatch.StartNew();
         await patroni.SwitchoverAsync(leader, candidate, CancellationToken.None).ConfigureAwait(false);
         var leading = await WaitUntilAsync(candidate, members => Task.FromResult(members.Any(m => m.Name == candidate && m.IsLeader && m.State == "running")),

@@ -68,7 +68,8 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         var promoted = result.GetProperty("primaryAfter").GetString()!;
         Assert.Contains(promoted, replicas);
         var log = await LogAsync(worker, run);
-        var candidates = CandidateLags(log);
+        var (chosen, candidates) = CandidateLags(log);
+        Assert.Equal(promoted, chosen);
         Assert.Equal(candidates.Min(c => c.Lag), candidates.Single(c => c.Name == promoted).Lag);
 
         // Every pod is new, from the new image, and Patroni's leader moved exactly once.
@@ -252,14 +253,17 @@ public sealed class PodReplacementJobTests(PostgresFixture fixture)
         return lines.EnumerateArray().Select(l => l.GetProperty("message").GetString()!).ToList();
     }
 
-    /// <summary>The replicas and their lags from the line "Switchover from a to b through Patroni; replicas: b 0 bytes behind, c 16 bytes behind".</summary>
-    private static List<(string Name, long Lag)> CandidateLags(List<string> log)
+    /// <summary>The choice and the lags it was made on, from the line "Candidate b, the most caught-up of: b 0 bytes behind, c 16 bytes behind".</summary>
+    private static (string Chosen, List<(string Name, long Lag)> Candidates) CandidateLags(List<string> log)
     {
-        var line = log.Single(l => l.Contains("through Patroni; replicas: ", StringComparison.Ordinal));
-        return line[(line.IndexOf("replicas: ", StringComparison.Ordinal) + "replicas: ".Length)..].Trim().Split(", ")
+        const string Of = ", the most caught-up of: ";
+        var line = log.Single(l => l.StartsWith("Candidate ", StringComparison.Ordinal) && l.Contains(Of, StringComparison.Ordinal));
+        var chosen = line["Candidate ".Length..line.IndexOf(Of, StringComparison.Ordinal)];
+        var candidates = line[(line.IndexOf(Of, StringComparison.Ordinal) + Of.Length)..].Trim().Split(", ")
             .Select(entry => entry.Split(' '))
             .Select(parts => (parts[0], long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
+        return (chosen, candidates);
     }
 
     private static List<V1Pod> Pods(KubernetesWorkerBed bed, PatroniStatefulSet cluster) =>

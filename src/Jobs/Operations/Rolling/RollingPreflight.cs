@@ -8,7 +8,7 @@ internal static class RollingPreflight
     public static void Check(string operation, ParameterValues values, IClusterConnector connector, List<string> errors)
     {
         var instances = connector.Cluster.Instances;
-        if (values.Has(RollingParameters.ImageName) || values.GetString(RollingParameters.MethodName) == RollingParameters.ReplacePodsMethod)
+        if (RollingParameters.From(values).ReplacePods)
         {
             if (connector.Cluster.Patroni?.StatefulSet is null)
             {

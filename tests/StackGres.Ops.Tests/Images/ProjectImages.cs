@@ -9,9 +9,16 @@ namespace StackGres.Ops.Tests.Images;
 /// </summary>
 public static class ProjectImages
 {
-    public const string Tag = "test";
-    public const string Worker = "localhost/stackgres-ops-worker:" + Tag;
-    public const string Runner = "localhost/stackgres-ops-jobs:" + Tag;
+    /// <summary>
+    /// The images' tag: <c>test</c>, or <c>$OPS_TEST_IMAGE_TAG</c> so that two checkouts testing on one machine do
+    /// not build over each other's images.
+    /// </summary>
+    public static readonly string Tag = Environment.GetEnvironmentVariable("OPS_TEST_IMAGE_TAG") is { Length: > 0 } tag
+        ? tag
+        : "test";
+
+    public static readonly string Worker = "localhost/stackgres-ops-worker:" + Tag;
+    public static readonly string Runner = "localhost/stackgres-ops-jobs:" + Tag;
 
     /// <summary>Where the tests mount the servers' logs in a runner's pod.</summary>
     public const string LogMount = "/var/log/postgresql";

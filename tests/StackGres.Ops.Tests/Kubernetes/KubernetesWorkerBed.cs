@@ -15,7 +15,7 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
 {
     public const string Namespace = "ops";
     public const string SecretName = "demo-cluster";
-    public const string Image = ProjectImages.Runner;
+    public static readonly string Image = ProjectImages.Runner;
 
     private readonly string directory;
 
@@ -43,7 +43,7 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
 
     /// <summary>A worker on fresh databases (or the given storage: a restart) running runs as Jobs.</summary>
     public async Task<WorkerFactory> CreateWorkerAsync(PostgresFixture fixture, CancellationToken cancellationToken,
-        string image = Image, string? storage = null, string? cluster = null)
+        string? image = null, string? storage = null, string? cluster = null)
     {
         var worker = await WorkerFactory.CreateAsync(fixture, cancellationToken, storage, cluster);
         await EnsureSecretAsync(worker.Password, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class KubernetesWorkerBed : IAsyncDisposable
         return worker
             .WithSetting("Ops:Executor:Kind", "Kubernetes")
             .WithSetting("Ops:Executor:Kubernetes:Kubeconfig", Kubeconfig)
-            .WithSetting("Ops:Executor:Kubernetes:Image", image)
+            .WithSetting("Ops:Executor:Kubernetes:Image", image ?? Image)
             .WithSetting("Ops:Executor:CancelGracePeriod", "00:00:05")
             .WithSetting($"{key}:PasswordSecret:Name", SecretName)
             .WithSetting($"{key}:PasswordSecret:Key", "password");

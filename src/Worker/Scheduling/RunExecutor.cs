@@ -174,7 +174,7 @@ public sealed class RunExecutor(
             if (park is not null)
             {
                 // The wake-up job exists before the run is nobody's, so a worker dying in between loses nothing.
-                var wakeJobId = await park(fleetOptions.Value.WakeFallback, cancellationToken);
+                var wakeJobId = await park(fleetOptions.Value.WakeFallbackAfter(clock.GetUtcNow() - run.CreatedAt), cancellationToken);
                 await lease.ReturnToQueueAsync(cancellationToken);
                 await heavyRuns.ParkAsync(run.Id, wakeJobId, cancellationToken);
                 return RunStatus.Queued;

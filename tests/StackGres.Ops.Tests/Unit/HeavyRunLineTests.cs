@@ -1,5 +1,5 @@
 using StackGres.Ops.Worker.Configuration;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 using Xunit;
 
 namespace StackGres.Ops.Tests.Unit;

@@ -9,10 +9,9 @@ using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
 using StackGres.Ops.Worker.Execution;
-using StackGres.Ops.Worker.Runs;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Takes one recorded run to its end, whoever asked for it (the API's Hangfire job, a window, or a
@@ -26,7 +25,7 @@ namespace StackGres.Ops.Worker.Scheduling;
 /// fleet's line of heavy runs (<see cref="HeavyRunAdmission"/>); when it must wait and the caller can
 /// park it, it goes back to the queue and gives its Hangfire worker back until it is admitted.
 /// </summary>
-public sealed class RunExecutor(
+public sealed class RunCoordinator(
     RunStore store,
     ClusterInventory inventory,
     OperationCatalog catalog,
@@ -42,7 +41,7 @@ public sealed class RunExecutor(
     IOptions<SchedulerOptions> schedulerOptions,
     IOptions<FleetOptions> fleetOptions,
     TimeProvider clock,
-    ILogger<RunExecutor> logger)
+    ILogger<RunCoordinator> logger)
 {
     /// <param name="park">
     /// Schedules the Hangfire job that takes the run up again (due after the given fallback delay, woken earlier

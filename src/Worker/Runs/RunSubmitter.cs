@@ -4,9 +4,9 @@ using Npgsql;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Clusters;
-using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Queue;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Checks a run request completely — cluster, operation, parameters, and against the live cluster —

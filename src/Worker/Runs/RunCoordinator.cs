@@ -142,7 +142,7 @@ public sealed class RunCoordinator(
     /// Takes the run's place among heavy runs: null once it has one. Otherwise the run waits, here or parked
     /// (<see cref="RunStatus.Queued"/>), or it ended while waiting (cancelled, or its window closed).
     /// </summary>
-    private async Task<RunStatus?> EnterLineAsync(RunRecord run, ClusterDefinition cluster, RunClaim claim, RunLease lease, ScheduleWakeUp? park,
+    private async Task<RunStatus?> EnterLineAsync(RunRecord run, InventoryCluster cluster, RunClaim claim, RunLease lease, ScheduleWakeUp? park,
         CancellationToken cancellationToken)
     {
         while (true)
@@ -196,7 +196,7 @@ public sealed class RunCoordinator(
         }
     }
 
-    private async Task<RunStatus> ExecuteAdmittedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, ClusterDefinition cluster,
+    private async Task<RunStatus> ExecuteAdmittedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, InventoryCluster cluster,
         IOperation? operation, CancellationToken cancellationToken)
     {
         var heavy = operation?.IsHeavy == true;
@@ -287,7 +287,7 @@ public sealed class RunCoordinator(
 
     /// <summary>Waits (10 s, 20 s, 40 s... by default, at most 5 minutes), then starts the failed idempotent operation again, saying so in the run's log.</summary>
     private async Task<ExecutionOutcome> RetryAsync(
-        RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, ExecutionOutcome failed, int retry, CancellationToken cancellationToken)
+        RunRecord run, InventoryCluster cluster, RunLease lease, ClusterSlot? slot, ExecutionOutcome failed, int retry, CancellationToken cancellationToken)
     {
         var first = executorOptions.Value.RetryDelay;
         var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(retry - 1, 20)), TimeSpan.FromMinutes(5).Ticks));
@@ -315,7 +315,7 @@ public sealed class RunCoordinator(
     /// ends failed, saying so.
     /// </summary>
     private async Task<ExecutionOutcome> AfterOrphanAsync(
-        RunRecord run, ClusterDefinition cluster, IOperation? operation, RunLease lease, ClusterSlot? slot, ExecutionOutcome orphaned, CancellationToken cancellationToken)
+        RunRecord run, InventoryCluster cluster, IOperation? operation, RunLease lease, ClusterSlot? slot, ExecutionOutcome orphaned, CancellationToken cancellationToken)
     {
         if (operation?.IsIdempotent != true)
         {
@@ -411,7 +411,7 @@ public sealed class RunCoordinator(
 
     private static string Format(TimeSpan span) => span <= TimeSpan.Zero ? "no time" : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, InventoryCluster cluster, RunLease lease, ClusterSlot? slot, CancellationToken cancellationToken)
     {
         // The worker gives the run up when it stops or when another worker took the run over.
         using var givingUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
@@ -430,7 +430,7 @@ public sealed class RunCoordinator(
             Operation = run.Operation,
             Parameters = run.Parameters,
             DryRun = run.DryRun,
-            Cluster = cluster.ToConnection(run.Cluster),
+            Cluster = cluster.Connection,
         };
         ExecutionOutcome? outcome = null;
         try

@@ -97,21 +97,13 @@ public sealed class LocalClusterProvisionerTests
     private static int PostmasterPid(string dataDirectory) =>
         int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-    private static async Task<string?> WaitForRowAsync(LocalPostgresInstance replica, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            if (await ScalarAsync<bool>(replica, "SELECT to_regclass('marker') IS NOT NULL", ct)
-                && await ScalarAsync<string?>(replica, "SELECT note FROM marker WHERE id = 1", ct) is { } note)
-            {
-                return note;
-            }
-
-            await Task.Delay(200, ct);
-        }
-
-        return null;
-    }
+    private static async Task<string?> WaitForRowAsync(LocalPostgresInstance replica, CancellationToken ct) =>
+        await Poll.UntilAsync(
+            async () => await ScalarAsync<bool>(replica, "SELECT to_regclass('marker') IS NOT NULL", ct)
+                ? await ScalarAsync<string?>(replica, "SELECT note FROM marker WHERE id = 1", ct)
+                : null,
+            note => note is not null, TimeSpan.FromSeconds(30), _ => "the marker row did not reach the replica in 30 s",
+            TimeSpan.FromMilliseconds(200));
 
     private static async Task<T> ScalarAsync<T>(LocalPostgresInstance instance, string sql, CancellationToken ct)
     {

@@ -91,27 +91,8 @@ public sealed class WorkerImageTests(PostgresFixture fixture)
         }
     }
 
-    private static async Task WaitForAsync(HttpClient client, string path, PodmanContainer worker)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.False(worker.Exited.IsCompleted, "The worker container exited:\n" + string.Join('\n', worker.Read(0).Lines));
-            Assert.True(DateTime.UtcNow < deadline, "The worker container did not answer in 60 s:\n" + string.Join('\n', worker.Read(0).Lines));
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForAsync(HttpClient client, string path, PodmanContainer worker) =>
+        Poll.UntilServingAsync(client, path, TimeSpan.FromSeconds(60),
+            () => worker.Exited.IsCompleted ? "The worker container exited:\n" + string.Join('\n', worker.Read(0).Lines) : null,
+            () => string.Join('\n', worker.Read(0).Lines));
 }

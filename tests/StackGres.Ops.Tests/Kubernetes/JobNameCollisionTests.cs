@@ -52,31 +52,17 @@ public sealed class JobNameCollisionTests(PostgresFixture fixture)
     }
 
     /// <summary>Every run once ended; on a time-out, what each run, Job and pod was doing, and the worker's last words.</summary>
-    private static async Task<List<JsonElement>> WaitForAllAsync(WorkerFactory worker, KubernetesWorkerBed bed, Guid[] ids, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    private static Task<List<JsonElement>> WaitForAllAsync(WorkerFactory worker, KubernetesWorkerBed bed, Guid[] ids, TimeSpan timeout) =>
+        Poll.UntilAsync(async () => (await Task.WhenAll(ids.Select(worker.GetRunAsync))).ToList(), runs => runs.All(WorkerFactory.HasEnded), timeout, runs =>
         {
-            var runs = (await Task.WhenAll(ids.Select(worker.GetRunAsync))).ToList();
             var open = runs.Where(r => !WorkerFactory.HasEnded(r)).ToList();
-            if (open.Count == 0)
-            {
-                return runs;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                var statuses = string.Join(", ", runs.GroupBy(r => r.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}"));
-                var jobs = string.Join("\n", bed.Jobs().Select(j => $"{j.Metadata.Name}: active {j.Status?.Active}, succeeded {j.Status?.Succeeded}, failed {j.Status?.Failed}"));
-                var pods = string.Join("\n", bed.StandIn.Store.List<k8s.Models.V1Pod>(StandIn.StandInKubelet.PodKind, KubernetesWorkerBed.Namespace)
-                    .Select(p => $"{p.Metadata.Name}: {p.Status?.Phase} {p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason}"));
-                var log = string.Join("\n", worker.Logs.Entries.TakeLast(40).Select(e => e.ToString()));
-                Assert.Fail($"{open.Count} runs did not end within {timeout} ({statuses}); first open: {open[0]}\nJobs:\n{jobs}\nPods:\n{pods}\nWorker log:\n{log}");
-            }
-
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
-    }
+            var statuses = string.Join(", ", runs.GroupBy(r => r.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}"));
+            var jobs = string.Join("\n", bed.Jobs().Select(j => $"{j.Metadata.Name}: active {j.Status?.Active}, succeeded {j.Status?.Succeeded}, failed {j.Status?.Failed}"));
+            var pods = string.Join("\n", bed.StandIn.Store.List<k8s.Models.V1Pod>(StandIn.StandInKubelet.PodKind, KubernetesWorkerBed.Namespace)
+                .Select(p => $"{p.Metadata.Name}: {p.Status?.Phase} {p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Waiting?.Reason}"));
+            var log = string.Join("\n", worker.Logs.Entries.TakeLast(40).Select(e => e.ToString()));
+            return $"{open.Count} runs did not end within {timeout} ({statuses}); first open: {open[0]}\nJobs:\n{jobs}\nPods:\n{pods}\nWorker log:\n{log}";
+        }, TimeSpan.FromMilliseconds(250));
 
     /// <summary>The system clock read in whole seconds; its timers and timestamps are the system's.</summary>
     private sealed class WholeSecondClock : TimeProvider

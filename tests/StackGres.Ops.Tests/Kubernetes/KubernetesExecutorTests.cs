@@ -150,15 +150,7 @@ public sealed class KubernetesExecutorTests(PostgresFixture fixture)
         return JsonSerializer.Deserialize<JsonElement>(text).EnumerateArray().Select(l => l.GetProperty("message").GetString() ?? string.Empty).ToList();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(45), what);
 
     private sealed class LockHolder(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {

@@ -89,15 +89,9 @@ public sealed class MaintenanceBed
     }
 
     /// <summary>Polls <paramref name="countSql"/> until it counts a row or <paramref name="run"/> ends; fails the test after a minute.</summary>
-    public async Task WaitForRowsAsync(string countSql, Task run, string what, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (await ScalarAsync<long>(countSql, ct) == 0 && !run.IsCompleted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} never started");
-            await Task.Delay(10, ct);
-        }
-    }
+    public Task WaitForRowsAsync(string countSql, Task run, string what, CancellationToken ct) =>
+        Poll.UntilAsync(async () => await ScalarAsync<long>(countSql, ct) > 0 || run.IsCompleted, TimeSpan.FromSeconds(60), $"{what} to start",
+            TimeSpan.FromMilliseconds(10));
 
     public async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
     {

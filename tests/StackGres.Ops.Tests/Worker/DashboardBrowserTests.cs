@@ -105,10 +105,8 @@ public sealed class DashboardBrowserTests(PostgresFixture fixture)
         await reportPage.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("report.png"), FullPage = true });
     }
 
-    private static async Task ReloadUntilListedAsync(IPage page, string url, string[] cells)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+    private static Task ReloadUntilListedAsync(IPage page, string url, string[] cells) =>
+        Poll.UntilAsync(async () =>
         {
             await page.GotoAsync(url);
             var listed = true;
@@ -117,43 +115,28 @@ public sealed class DashboardBrowserTests(PostgresFixture fixture)
                 listed &= await page.Locator("td", new PageLocatorOptions { HasText = cell }).CountAsync() > 0;
             }
 
-            if (listed)
-            {
-                return;
-            }
+            return listed;
+        }, TimeSpan.FromSeconds(60), $"{url} to list {string.Join(" and ", cells)}", TimeSpan.FromMilliseconds(500));
 
-            Assert.True(DateTime.UtcNow < deadline, $"{url} did not list {string.Join(" and ", cells)} within 60 s");
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private static async Task WaitForRecurringJobAsync(WorkerFactory worker, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Db.ScalarAsync<long>(worker.StorageConnectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", id) == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"recurring job {id} was not written");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForRecurringJobAsync(WorkerFactory worker, string id) =>
+        Poll.UntilAsync(
+            async () => await Db.ScalarAsync<long>(worker.StorageConnectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value = $1", id) > 0,
+            TimeSpan.FromSeconds(30), $"recurring job {id} to be written", TimeSpan.FromMilliseconds(200));
 
     private static async Task<JsonElement> WaitForDashboardRunAsync(WorkerFactory worker, TimeSpan timeout)
     {
         using var client = worker.CreateAuthorizedClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var runs = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs", TestContext.Current.CancellationToken);
-            if (runs!.FirstOrDefault(r => r.GetProperty("trigger").GetString() == "dashboard") is { ValueKind: JsonValueKind.Object } run &&
-                run.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "skipped")
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no finished dashboard-triggered run within {timeout}: {string.Join("\n", runs!)}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+        var runs = await Poll.UntilAsync(
+            async () => (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs", TestContext.Current.CancellationToken))!,
+            runs => DashboardRun(runs) is { } run && WorkerFactory.HasEnded(run),
+            timeout,
+            runs => $"no finished dashboard-triggered run within {timeout}: {string.Join("\n", runs)}",
+            TimeSpan.FromMilliseconds(200));
+        return DashboardRun(runs)!.Value;
     }
+
+    private static JsonElement? DashboardRun(JsonElement[] runs) =>
+        runs.Where(r => r.GetProperty("trigger").GetString() == "dashboard").Cast<JsonElement?>().FirstOrDefault();
 
     private static string ScreenshotPath(string name) =>
         Path.Combine(AppContext.BaseDirectory, "screenshots", name);

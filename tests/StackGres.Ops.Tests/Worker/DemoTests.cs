@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Xunit;
+using StackGres.Ops.Tests.Support;
 
 namespace StackGres.Ops.Tests.Worker;
 
@@ -38,13 +39,13 @@ public sealed class DemoTests
         // A home of its own, as on a fresh machine: no key ring there yet (creating one is what warns).
         var home = Directory.CreateTempSubdirectory("sgops-demo-home-").FullName;
         using var demo = Start(directory, FreePort(), token: null, home);
-        var deadline = DateTime.UtcNow.AddMinutes(4);
-        while (!demo.Text.Contains("Press Ctrl-C", StringComparison.Ordinal))
-        {
-            Assert.False(demo.Process.HasExited, $"the demo ended early (exit {(demo.Process.HasExited ? demo.Process.ExitCode : 0)}):\n{demo.Text}");
-            Assert.True(DateTime.UtcNow < deadline, $"the demo did not finish its runs in 4 minutes:\n{demo.Text}");
-            await Task.Delay(200, ct);
-        }
+        await Poll.UntilAsync(() =>
+            {
+                Assert.False(demo.Process.HasExited, $"the demo ended early (exit {(demo.Process.HasExited ? demo.Process.ExitCode : 0)}):\n{demo.Text}");
+                return Task.FromResult(demo.Text);
+            },
+            text => text.Contains("Press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromMinutes(4),
+            text => $"the demo did not finish its runs in 4 minutes:\n{text}", TimeSpan.FromMilliseconds(200));
 
         var text = demo.Text;
         Kill(demo.Process.Id, "TERM");

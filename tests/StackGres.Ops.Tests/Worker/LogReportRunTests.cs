@@ -140,18 +140,17 @@ public sealed class LogReportRunTests(PostgresFixture fixture)
             .WithSetting("Ops:Windows:logs:Operations:0:Parameters:prefix", SampleLog.Prefix);
         using var client = worker.CreateAuthorizedClient();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        JsonElement? finished = null;
-        while (finished is null)
-        {
-            await Task.Delay(250, ct);
-            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?operation=log-report", ct))!;
-            Assert.True(DateTime.UtcNow < deadline, "no log-report run from the window finished in time: " + string.Join("\n", runs));
-            finished = runs.Where(r => r.GetProperty("trigger").GetString() == "window:logs" && r.GetProperty("status").GetString() is "succeeded" or "failed")
+        static JsonElement? Finished(JsonElement[] runs) =>
+            runs.Where(r => r.GetProperty("trigger").GetString() == "window:logs" && r.GetProperty("status").GetString() is "succeeded" or "failed")
                 .Cast<JsonElement?>().FirstOrDefault();
-        }
+        var finished = Finished(await Poll.UntilAsync(
+            async () => (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?operation=log-report", ct))!,
+            runs => Finished(runs) is not null,
+            TimeSpan.FromSeconds(40),
+            runs => "no log-report run from the window finished in time: " + string.Join("\n", runs),
+            TimeSpan.FromMilliseconds(250)));
 
-        Assert.True(finished.Value.GetProperty("status").GetString() == "succeeded", finished.Value.ToString());
+        Assert.True(finished!.Value.GetProperty("status").GetString() == "succeeded", finished.Value.ToString());
         using var report = await client.GetAsync($"/api/v1/runs/{finished.Value.GetProperty("id").GetGuid()}/report", ct);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
     }

@@ -167,21 +167,10 @@ public sealed class VacuumRunTests(PostgresFixture fixture)
     }
 
     /// <summary>Waits until the statistics show the table's dead tuples (a closing session publishes its counts a moment later).</summary>
-    private static async Task WaitForDeadTuplesAsync(string connectionString, string table, long expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            var dead = await Db.ScalarAsync<long>(connectionString, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = $1", table);
-            if (dead == expected)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Table {table} shows {dead} dead tuples, expected {expected}.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitForDeadTuplesAsync(string connectionString, string table, long expected) =>
+        Poll.UntilAsync(() => Db.ScalarAsync<long>(connectionString, "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = $1", table),
+            dead => dead == expected, TimeSpan.FromSeconds(5), dead => $"Table {table} shows {dead} dead tuples, expected {expected}.",
+            TimeSpan.FromMilliseconds(50));
 
     private sealed record VacuumStats(DateTime? LastVacuum, DateTime? LastAnalyze, long DeadTuples);
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using StackGres.Ops.Tests.Support;
 using Xunit;
 
 namespace StackGres.Ops.Tests.Worker.Support;
@@ -27,15 +28,7 @@ public static class Db
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {timeout} waiting for {what}.");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Poll.UntilAsync(condition, timeout, what);
 
     /// <summary>
     /// The backends of runs in the database of <paramref name="connectionString"/>, with <paramref name="where"/> added (e.g.

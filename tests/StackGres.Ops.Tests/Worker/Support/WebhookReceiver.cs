@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
+using StackGres.Ops.Tests.Support;
 
 namespace StackGres.Ops.Tests.Worker.Support;
 
@@ -66,21 +67,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public void FailNext(int count) => Volatile.Write(ref failuresLeft, count);
 
     /// <summary>Polls until a request matches; fails the test with what was received on timeout.</summary>
-    public async Task<ReceivedHook> WaitForAsync(Func<ReceivedHook, bool> match, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (Received.FirstOrDefault(match) is { } hook)
-            {
-                return hook;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline,
-                $"no {what} within {timeout}; received: {string.Join("\n", Received.Select(h => h.Text))}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public async Task<ReceivedHook> WaitForAsync(Func<ReceivedHook, bool> match, TimeSpan timeout, string what) =>
+        (await Poll.UntilAsync(() => Task.FromResult(Received.FirstOrDefault(match)), hook => hook is not null, timeout,
+            _ => $"no {what} within {timeout}; received: {string.Join("\n", Received.Select(h => h.Text))}"))!;
 
     public async ValueTask DisposeAsync()
     {

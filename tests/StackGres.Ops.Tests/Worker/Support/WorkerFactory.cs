@@ -163,21 +163,8 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The same through <paramref name="client"/> (any worker, in-process or in a container).</summary>
-    public static async Task<JsonElement> WaitForRunAsync(HttpClient client, Guid id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var run = await GetRunAsync(client, id);
-            if (HasEnded(run))
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Run {id} did not finish within {timeout}; last seen: {run}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task<JsonElement> WaitForRunAsync(HttpClient client, Guid id, TimeSpan timeout) =>
+        Poll.UntilAsync(() => GetRunAsync(client, id), HasEnded, timeout, run => $"Run {id} did not finish within {timeout}; last seen: {run}");
 
     /// <summary>
     /// A maintenance window on one cluster, its openings looked for every 200 ms; each step's settings are
@@ -210,20 +197,11 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     {
         var id = $"window:{window}:{cluster}";
         var storage = Services.GetRequiredService<Hangfire.JobStorage>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        await Poll.UntilAsync(() =>
         {
-            using (var connection = storage.GetConnection())
-            {
-                if (connection.GetRecurringJobs([id]).Any(job => !job.Removed))
-                {
-                    break;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"recurring job {id} not written within 60 s");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+            using var connection = storage.GetConnection();
+            return Task.FromResult(connection.GetRecurringJobs([id]).Any(job => !job.Removed));
+        }, TimeSpan.FromSeconds(60), $"recurring job {id} to be written", TimeSpan.FromMilliseconds(200));
 
         Services.GetRequiredService<Hangfire.IRecurringJobManager>().Trigger(id);
     }
@@ -234,22 +212,16 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     {
         var trigger = byHand ? "dashboard" : "window:" + window;
         using var client = CreateAuthorizedClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var runs = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
+        return await Poll.UntilAsync(
+            async () => (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/runs?limit=100", TestContext.Current.CancellationToken))!
                 .Where(r => r.GetProperty("trigger").GetString() == trigger)
                 .OrderBy(r => r.GetProperty("createdAt").GetDateTimeOffset())
                 .Take(count)
-                .ToArray();
-            if (runs.Length == count && runs.All(HasEnded))
-            {
-                return runs;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"expected {count} finished runs of window {window} within {timeout}; saw: {string.Join("\n", runs)}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+                .ToArray(),
+            runs => runs.Length == count && runs.All(HasEnded),
+            timeout,
+            runs => $"expected {count} finished runs of window {window} within {timeout}; saw: {string.Join("\n", runs)}",
+            TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>Submits a run on the cluster, waits for it, fails the test unless it succeeded, and returns its result.</summary>
@@ -262,21 +234,9 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Polls the run until it has the given status (e.g. running).</summary>
-    public async Task<JsonElement> WaitForStatusAsync(Guid id, string status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var run = await GetRunAsync(id);
-            if (run.GetProperty("status").GetString() == status)
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Run {id} did not become {status} within {timeout}; last seen: {run}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public Task<JsonElement> WaitForStatusAsync(Guid id, string status, TimeSpan timeout) =>
+        Poll.UntilAsync(() => GetRunAsync(id), run => run.GetProperty("status").GetString() == status, timeout,
+            run => $"Run {id} did not become {status} within {timeout}; last seen: {run}");
 
     protected override IHost CreateHost(IHostBuilder builder)
     {

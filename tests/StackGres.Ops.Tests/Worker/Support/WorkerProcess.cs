@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Xunit;
+using StackGres.Ops.Tests.Support;
 
 namespace StackGres.Ops.Tests.Worker.Support;
 
@@ -90,27 +91,10 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(process.HasExited, $"the worker process exited with code {(process.HasExited ? process.ExitCode : 0)}:\n{Tail}");
-            try
-            {
-                if ((await Http.GetAsync("/readyz", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the worker process did not become ready within 60 s:\n{Tail}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private Task WaitReadyAsync() =>
+        Poll.UntilServingAsync(Http, "/readyz", TimeSpan.FromSeconds(60),
+            () => process.HasExited ? $"the worker process exited with code {process.ExitCode}:\n{Tail}" : null,
+            () => Tail);
 
     private static int FreePort()
     {

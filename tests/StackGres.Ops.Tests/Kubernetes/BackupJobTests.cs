@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using StackGres.Ops.Jobs.Clusters.Local;
+using StackGres.Ops.Jobs.Operations.RestoreTest;
 using StackGres.Ops.Tests.Backup;
 using StackGres.Ops.Tests.Images;
 using StackGres.Ops.Tests.Support;
@@ -13,7 +14,9 @@ namespace StackGres.Ops.Tests.Kubernetes;
 /// <summary>
 /// Backups as Kubernetes Jobs from the runner image, through the instance's pgBackRest TLS server: the Job mounts the
 /// client certificates from a Secret and the repository volume (shared with the instance's archive-push, so the pod
-/// runs as the instance's user), and takes full, differential and incremental sets; expire deletes a set.
+/// runs as the instance's user), and takes full, differential and incremental sets; expire deletes a set. Then
+/// restore-test Jobs prove the newest set on the same repository: restored into the Job's scratch volume and started
+/// there by the image's own server, counted and checked with amcheck; and, once a file of the set is damaged, refused.
 /// </summary>
 [Collection(ImagesCollection.Name)]
 public sealed class BackupJobTests(PostgresFixture fixture)
@@ -23,8 +26,10 @@ public sealed class BackupJobTests(PostgresFixture fixture)
     // The repository as the Job's pod sees it (the instance's side knows it by its own path).
     private const string RepositoryMount = "/var/lib/pgbackrest";
 
+    private static readonly TimeSpan RestoreTestTimeout = TimeSpan.FromMinutes(3);
+
     [Fact]
-    public async Task Backups_RunAsJobs_ThroughTheTlsServer_WithTheCertificatesFromASecret()
+    public async Task Backups_RunAsJobs_ThroughTheTlsServer_WithTheCertificatesFromASecret_AndRestoreTestJobsProveThem()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await BackupCluster.StartAsync(fixture, ct);
@@ -58,6 +63,65 @@ public sealed class BackupJobTests(PostgresFixture fixture)
         Assert.Equal(CertificateSecret, pod.Volumes.Single(v => v.Secret is not null).Secret.SecretName);
         Assert.Contains(pod.Containers[0].VolumeMounts, m => m.MountPath == JobSpecBuilder.BackupCertificatesPath && m.ReadOnlyProperty == true);
         Assert.DoesNotContain("PRIVATE KEY", System.Text.Json.JsonSerializer.Serialize(jobs), StringComparison.Ordinal);
+
+        var newest = runs[3].GetProperty("result").GetProperty("backup").GetProperty("label").GetString()!;
+        await RestoreTestJobPassesAsync(worker, bed, newest, ct);
+        await RestoreTestJobFailsOnADamagedSetAsync(worker, cluster, newest);
+    }
+
+    /// <summary>
+    /// The newest full holds the table's 10,000 first rows and the three batches of 1,000 inserted after the earlier
+    /// sets (the batch after it is in the WAL only, which a restore-test does not replay unless asked).
+    /// </summary>
+    private static async Task RestoreTestJobPassesAsync(WorkerFactory worker, KubernetesWorkerBed bed, string newest, CancellationToken ct)
+    {
+        var run = await RestoreTestAsync(worker);
+
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        Assert.Equal("kubernetes", run.GetProperty("executor").GetString());
+        var result = run.GetProperty("result");
+        Assert.True(result.GetProperty("passed").GetBoolean());
+        Assert.Equal(newest, result.GetProperty("backupSet").GetString());
+        var count = Assert.Single(result.GetProperty("tableCounts").EnumerateArray());
+        Assert.Equal("public.t", count.GetProperty("table").GetString());
+        Assert.Equal(13_000, count.GetProperty("rows").GetInt64());
+        var amcheck = result.GetProperty("amcheck");
+        Assert.True(amcheck.GetProperty("ran").GetBoolean(), amcheck.ToString());
+        Assert.True(amcheck.GetProperty("indexesChecked").GetInt32() > 0 && amcheck.GetProperty("tablesChecked").GetInt32() > 0, amcheck.ToString());
+        Assert.Empty(amcheck.GetProperty("problems").EnumerateArray());
+
+        using var client = worker.CreateAuthorizedClient();
+        var log = await client.GetStringAsync($"/api/v1/runs/{run.GetProperty("id").GetGuid()}/logs", ct);
+        Assert.Contains($"into scratch instance {ScratchVolumeSpec.MountPath}/restore-test-", log, StringComparison.Ordinal);
+        Assert.Contains($"starting the server on {ScratchDirectory.Host}:", log, StringComparison.Ordinal);
+        Assert.Contains("scratch instance stopped and removed", log, StringComparison.Ordinal);
+        var pod = bed.Jobs().Single(j => j.Metadata.Labels[JobLabels.Operation] == "restore-test").Spec.Template.Spec;
+        Assert.NotNull(pod.Volumes.Single(v => v.Name == ScratchVolumeSpec.VolumeName).EmptyDir);
+        Assert.Equal(ScratchVolumeSpec.MountPath, pod.Containers[0].Env.Single(e => e.Name == ScratchDirectory.Variable).Value);
+    }
+
+    /// <summary>A data file of the newest set cut in half: pgBackRest refuses it, and the run says so.</summary>
+    private static async Task RestoreTestJobFailsOnADamagedSetAsync(WorkerFactory worker, BackupCluster cluster, string newest)
+    {
+        var set = Path.Combine(cluster.Repository, "backup", WorkerFactory.ClusterName, newest, "pg_data");
+        var victim = new DirectoryInfo(set).EnumerateFiles("*", SearchOption.AllDirectories).MaxBy(f => f.Length)!;
+        await using (var stream = new FileStream(victim.FullName, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(victim.Length / 2);
+        }
+
+        var run = await RestoreTestAsync(worker);
+
+        Assert.True(run.GetProperty("status").GetString() == "failed", run.ToString());
+        var reason = run.GetProperty("reason").GetString()!;
+        Assert.Contains($"restore-test of backup set {newest} failed: pgbackrest restore failed", reason, StringComparison.Ordinal);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> RestoreTestAsync(WorkerFactory worker)
+    {
+        var id = (await worker.SubmitAsync(new { cluster = WorkerFactory.ClusterName, operation = "restore-test", parameters = new { tables = new[] { "t" } } }))
+            .GetProperty("id").GetGuid();
+        return await worker.WaitForRunAsync(id, RestoreTestTimeout);
     }
 
     private static async Task<(string Uid, string Gid)> OwnerAsync(string path, CancellationToken ct)

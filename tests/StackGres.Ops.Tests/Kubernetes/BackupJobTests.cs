@@ -15,8 +15,9 @@ namespace StackGres.Ops.Tests.Kubernetes;
 /// Backups as Kubernetes Jobs from the runner image, through the instance's pgBackRest TLS server: the Job mounts the
 /// client certificates from a Secret and the repository volume (shared with the instance's archive-push, so the pod
 /// runs as the instance's user), and takes full, differential and incremental sets; expire deletes a set. Then
-/// restore-test Jobs prove the newest set on the same repository: restored into the Job's scratch volume and started
-/// there by the image's own server, counted and checked with amcheck; and, once a file of the set is damaged, refused.
+/// restore-test Jobs prove the newest set on the same repository: restored into the Job's scratch volume (an emptyDir,
+/// then a generic ephemeral volume) and started there by the image's own server, counted and checked with amcheck; and,
+/// once a file of the set is damaged, refused.
 /// </summary>
 [Collection(ImagesCollection.Name)]
 public sealed class BackupJobTests(PostgresFixture fixture)
@@ -41,9 +42,33 @@ public sealed class BackupJobTests(PostgresFixture fixture)
             Type = "kubernetes.io/tls",
             StringData = server.ClientSecretData(),
         }, KubernetesWorkerBed.Namespace, cancellationToken: ct);
+        string newest;
+        await using (var worker = await JobWorkerAsync(bed, cluster, server, ct))
+        {
+            newest = await BackupJobsAsync(worker, bed, cluster, ct);
+            await RestoreTestJobPassesAsync(worker, bed, newest, ephemeral: false, ct);
+        }
+
+        // Another worker, whose restore-test Jobs get a generic ephemeral volume: a claimed disk, root's, that the runner
+        // writes through the pod's fsGroup.
+        await using (var worker = (await JobWorkerAsync(bed, cluster, server, ct))
+                     .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:Size", "1Gi")
+                     .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:StorageClass", "standard"))
+        {
+            await RestoreTestJobPassesAsync(worker, bed, newest, ephemeral: true, ct);
+            await RestoreTestJobFailsOnADamagedSetAsync(worker, cluster, newest);
+        }
+    }
+
+    /// <summary>
+    /// A worker whose cluster is backed up through the TLS server with the certificates from the Secret, the repository
+    /// a hostPath volume of the Jobs, and the pods run as the repository's owner (the instance's user).
+    /// </summary>
+    private async Task<WorkerFactory> JobWorkerAsync(KubernetesWorkerBed bed, BackupCluster cluster, PgBackRestTlsServer server, CancellationToken ct)
+    {
         var (uid, gid) = await OwnerAsync(cluster.Repository, ct);
         var key = $"Ops:Clusters:{WorkerFactory.ClusterName}";
-        await using var worker = server.Configure(await bed.CreateWorkerAsync(fixture, ct, cluster: cluster.Server.ConnectionString(BackupCluster.Database)), cluster)
+        return server.Configure(await bed.CreateWorkerAsync(fixture, ct, cluster: cluster.Server.ConnectionString(BackupCluster.Database)), cluster)
             .WithSetting($"{key}:Backup:Server:CertificateDirectory", null)
             .WithSetting($"{key}:Backup:Server:CertificateSecret", CertificateSecret)
             .WithSetting($"{key}:Backup:Path", RepositoryMount)
@@ -52,7 +77,11 @@ public sealed class BackupJobTests(PostgresFixture fixture)
             .WithSetting("Ops:Executor:Kubernetes:Volumes:repository:ReadOnly", "false")
             .WithSetting("Ops:Executor:Kubernetes:RunAsUser", uid)
             .WithSetting("Ops:Executor:Kubernetes:RunAsGroup", gid);
+    }
 
+    /// <summary>Full, differential, incremental and full backups as Jobs; the newest set's label.</summary>
+    private static async Task<string> BackupJobsAsync(WorkerFactory worker, KubernetesWorkerBed bed, BackupCluster cluster, CancellationToken ct)
+    {
         var (runs, _) = await TlsBackupTests.TakeFullDiffIncrFullAsync(worker, cluster, ct);
 
         Assert.All(runs, run => Assert.Equal("kubernetes", run.GetProperty("executor").GetString()));
@@ -63,19 +92,18 @@ public sealed class BackupJobTests(PostgresFixture fixture)
         Assert.Equal(CertificateSecret, pod.Volumes.Single(v => v.Secret is not null).Secret.SecretName);
         Assert.Contains(pod.Containers[0].VolumeMounts, m => m.MountPath == JobSpecBuilder.BackupCertificatesPath && m.ReadOnlyProperty == true);
         Assert.DoesNotContain("PRIVATE KEY", System.Text.Json.JsonSerializer.Serialize(jobs), StringComparison.Ordinal);
-
-        var newest = runs[3].GetProperty("result").GetProperty("backup").GetProperty("label").GetString()!;
-        await RestoreTestJobPassesAsync(worker, bed, newest, ct);
-        await RestoreTestJobFailsOnADamagedSetAsync(worker, cluster, newest);
+        Assert.All(jobs, job => Assert.DoesNotContain(job.Spec.Template.Spec.Volumes, v => v.Name == ScratchVolumeSpec.VolumeName));
+        return runs[3].GetProperty("result").GetProperty("backup").GetProperty("label").GetString()!;
     }
 
     /// <summary>
     /// The newest full holds the table's 10,000 first rows and the three batches of 1,000 inserted after the earlier
     /// sets (the batch after it is in the WAL only, which a restore-test does not replay unless asked).
     /// </summary>
-    private static async Task RestoreTestJobPassesAsync(WorkerFactory worker, KubernetesWorkerBed bed, string newest, CancellationToken ct)
+    private static async Task RestoreTestJobPassesAsync(WorkerFactory worker, KubernetesWorkerBed bed, string newest, bool ephemeral, CancellationToken ct)
     {
         var run = await RestoreTestAsync(worker);
+        TestContext.Current.TestOutputHelper?.WriteLine($"restore-test Job ({(ephemeral ? "ephemeral" : "emptyDir")} scratch volume): {run}");
 
         Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
         Assert.Equal("kubernetes", run.GetProperty("executor").GetString());
@@ -95,8 +123,11 @@ public sealed class BackupJobTests(PostgresFixture fixture)
         Assert.Contains($"into scratch instance {ScratchVolumeSpec.MountPath}/restore-test-", log, StringComparison.Ordinal);
         Assert.Contains($"starting the server on {ScratchDirectory.Host}:", log, StringComparison.Ordinal);
         Assert.Contains("scratch instance stopped and removed", log, StringComparison.Ordinal);
-        var pod = bed.Jobs().Single(j => j.Metadata.Labels[JobLabels.Operation] == "restore-test").Spec.Template.Spec;
-        Assert.NotNull(pod.Volumes.Single(v => v.Name == ScratchVolumeSpec.VolumeName).EmptyDir);
+        var runId = run.GetProperty("id").GetGuid().ToString("D");
+        var pod = bed.Jobs().Single(j => j.Metadata.Labels[JobLabels.RunId] == runId).Spec.Template.Spec;
+        var scratch = pod.Volumes.Single(v => v.Name == ScratchVolumeSpec.VolumeName);
+        Assert.Equal(ephemeral, scratch.Ephemeral is not null);
+        Assert.Equal(!ephemeral, scratch.EmptyDir is not null);
         Assert.Equal(ScratchVolumeSpec.MountPath, pod.Containers[0].Env.Single(e => e.Name == ScratchDirectory.Variable).Value);
     }
 
@@ -111,6 +142,7 @@ public sealed class BackupJobTests(PostgresFixture fixture)
         }
 
         var run = await RestoreTestAsync(worker);
+        TestContext.Current.TestOutputHelper?.WriteLine($"restore-test Job on a damaged set: {run}");
 
         Assert.True(run.GetProperty("status").GetString() == "failed", run.ToString());
         var reason = run.GetProperty("reason").GetString()!;

@@ -7,7 +7,9 @@ scripts/install-deps.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test StackGres.Ops.sln -c Release -nologo 2>&1 | tee "$log" || status=$?
+# The TRX file (tests/StackGres.Ops.Tests/TestResults/suite.trx) keeps every test's times: scripts/suite-times.sh reads it.
+dotnet test StackGres.Ops.sln -c Release -nologo --logger "trx;LogFileName=suite.trx" 2>&1 | tee "$log" || status=$?
+scripts/suite-times.sh || true
 # One plain closing line for CI: "N passed, N failed, N skipped".
 awk '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) { gsub(",", "", $(i + 1)); if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }

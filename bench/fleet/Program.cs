@@ -209,6 +209,12 @@ async Task ReportAsync(string variant, NpgsqlConnection connection, DateTimeOffs
         Console.WriteLine($"fleet {variant}: first start {starts[0]:F1} s, last start {starts[^1]:F1} s after the opening; starts per tenth: {string.Join(' ', histogram)}");
         var running = samples.GroupBy(s => (int)(s.At.TotalSeconds / 60)).Select(g => $"{g.Key}m:{g.Min(s => s.Running)}-{g.Max(s => s.Running)}");
         Console.WriteLine($"fleet {variant}: fewest-most running in each minute: {string.Join(' ', running)}");
+        var handOvers = HandOvers(started.Select(r => (r.Started!.Value, r.Finished!.Value)).ToList());
+        if (handOvers.Count > 0)
+        {
+            Console.WriteLine($"fleet {variant}: hand-overs (a place freed by a run that ended, to the next run's start): {handOvers.Count}, " +
+                              $"median {Percentile(handOvers, 0.5):F2} s, p90 {Percentile(handOvers, 0.9):F2} s, max {handOvers[^1]:F2} s");
+        }
     }
 }
 
@@ -221,6 +227,33 @@ static async Task<(long Running, long Ended)> CountAsync(NpgsqlConnection connec
     await reader.ReadAsync();
     return (reader.GetInt64(0), reader.GetInt64(1));
 }
+
+// Replays the runs' ends and starts in time order: each start after the first ones takes the place the earliest
+// unclaimed end freed, and the time between the two is that hand-over. Places never freed by an end (the first starts)
+// are not hand-overs, and a place freed when no run was left to start is never claimed.
+static List<double> HandOvers(IReadOnlyList<(DateTimeOffset Started, DateTimeOffset Finished)> runs)
+{
+    var events = runs.Select(r => (At: r.Finished, IsEnd: true)).Concat(runs.Select(r => (At: r.Started, IsEnd: false)))
+        .OrderBy(e => e.At).ThenBy(e => e.IsEnd ? 0 : 1);
+    var freed = new Queue<DateTimeOffset>();
+    var gaps = new List<double>();
+    foreach (var (at, isEnd) in events)
+    {
+        if (isEnd)
+        {
+            freed.Enqueue(at);
+        }
+        else if (freed.TryDequeue(out var freedAt))
+        {
+            gaps.Add((at - freedAt).TotalSeconds);
+        }
+    }
+
+    gaps.Sort();
+    return gaps;
+}
+
+static double Percentile(IReadOnlyList<double> sorted, double fraction) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(fraction * sorted.Count))];
 
 static string Name(int i) => $"c{i:D4}";
 

@@ -29,11 +29,10 @@ public static class ClustersApi
         var now = clock.GetUtcNow();
         // Every cluster of a window shares its next opening: compute it once per window, not per cluster.
         var nextByWindow = windows.All.ToDictionary(w => w.Name, w => w.Schedule.OpeningsAfter(now).FirstOrDefault(), StringComparer.Ordinal);
-        return TypedResults.Ok(inventory.Names.Select(name =>
+        return TypedResults.Ok(inventory.All.Select(cluster =>
         {
-            inventory.TryGet(name, out var cluster);
-            var next = windows.ForCluster(name).Select(w => nextByWindow[w.Name]).Where(o => o is not null).MinBy(o => o!.OpensAt);
-            return Describe(name, cluster, windows, next is null ? [] : [next]);
+            var next = windows.ForCluster(cluster.Name).Select(w => nextByWindow[w.Name]).Where(o => o is not null).MinBy(o => o!.OpensAt);
+            return Describe(cluster, windows, next is null ? [] : [next]);
         }));
     }
 
@@ -49,7 +48,7 @@ public static class ClustersApi
             return Problems.NotFound($"There is no cluster '{name}'. Known clusters: {string.Join(", ", inventory.Names)}.");
         }
 
-        var connection = cluster.ToConnection(name);
+        var connection = cluster.Connection;
         if (connection.Backup is null)
         {
             return Problems.NotFound($"Cluster '{name}' has no backup repository configured (Ops:Clusters:{name}:Backup).");
@@ -75,8 +74,8 @@ public static class ClustersApi
             return Problems.NotFound($"There is no cluster '{name}'. Known clusters: {string.Join(", ", inventory.Names)}.");
         }
 
-        var topology = await ReadTopologyAsync(name, cluster, cancellationToken);
-        return TypedResults.Ok(Describe(name, cluster, windows, windows.NextOpenings(name, clock.GetUtcNow(), NextOpenings)) with
+        var topology = await ReadTopologyAsync(cluster, cancellationToken);
+        return TypedResults.Ok(Describe(cluster, windows, windows.NextOpenings(name, clock.GetUtcNow(), NextOpenings)) with
         {
             Primary = topology.Primary?.Instance.Name,
             Topology = topology.ToViews(),
@@ -84,15 +83,18 @@ public static class ClustersApi
     }
 
     /// <summary>Asks every instance (a cluster without Instances is its one server) within a few seconds.</summary>
-    private static async Task<ClusterTopology> ReadTopologyAsync(string name, ClusterDefinition cluster, CancellationToken cancellationToken)
+    private static async Task<ClusterTopology> ReadTopologyAsync(InventoryCluster cluster, CancellationToken cancellationToken)
     {
-        var connection = cluster.ToConnection(name);
+        var connection = cluster.Connection;
         IReadOnlyList<ClusterInstance> instances = connection.Instances.Count > 0
             ? connection.Instances
-            : [new ClusterInstance { Name = name, Host = cluster.Host, Port = cluster.Port }];
-        await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/worker", name);
+            : [new ClusterInstance { Name = cluster.Name, Host = connection.Host, Port = connection.Port }];
+        await using var connector = cluster.Connect("stackgres-ops/worker");
         return await new ClusterTopologyReader(connector, instances) { AnswerWithin = TopologyBudget }.ReadAsync(cancellationToken);
     }
+
+    private static ClusterDescription Describe(InventoryCluster inventoried, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
+        Describe(inventoried.Name, inventoried.Definition, windows, next);
 
     private static ClusterDescription Describe(string name, ClusterDefinition cluster, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
         new(name,

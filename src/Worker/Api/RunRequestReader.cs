@@ -1,6 +1,6 @@
 using System.Text.Json;
-using StackGres.Ops.Worker.Scheduling;
 using StackGres.Ops.Worker.Scheduling.Findings;
+using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Api;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Runs;
-using StackGres.Ops.Worker.Scheduling;
 using StackGres.Ops.Worker.Scheduling.Findings;
 
 namespace StackGres.Ops.Worker.Api;

@@ -1,5 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
-using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Worker.Configuration;
 
 namespace StackGres.Ops.Worker.Clusters;
@@ -9,19 +9,12 @@ public sealed class ClusterInventory(IOptions<ClustersOptions> options)
 {
     public IEnumerable<string> Names => options.Value.Keys.Order(StringComparer.Ordinal);
 
-    public bool TryGet(string name, out ClusterDefinition cluster) => options.Value.TryGetValue(name, out cluster!);
+    /// <summary>Every cluster, by name.</summary>
+    public IEnumerable<InventoryCluster> All => Names.Select(name => new InventoryCluster(name, options.Value[name]));
 
-    /// <summary>Reads the cluster's password from its environment variable or file; null when none is configured.</summary>
-    public static string? ReadPassword(ClusterDefinition cluster)
+    public bool TryGet(string name, [NotNullWhen(true)] out InventoryCluster? cluster)
     {
-        if (cluster.PasswordEnv is { } variable)
-        {
-            return Environment.GetEnvironmentVariable(variable);
-        }
-
-        return cluster.PasswordFile is { } file ? File.ReadAllText(file).TrimEnd('\r', '\n') : null;
+        cluster = options.Value.TryGetValue(name, out var definition) ? new InventoryCluster(name, definition) : null;
+        return cluster is not null;
     }
-
-    public static ClusterConnector CreateConnector(ClusterDefinition cluster, string applicationName, string? name = null) =>
-        new ClusterConnector(cluster.ToConnection(name), ReadPassword(cluster), applicationName);
 }

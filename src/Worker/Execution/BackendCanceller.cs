@@ -11,11 +11,11 @@ namespace StackGres.Ops.Worker.Execution;
 /// </summary>
 public sealed class BackendCanceller(ILogger<BackendCanceller> logger)
 {
-    public async Task<int> CancelAsync(Guid runId, ClusterDefinition cluster, CancellationToken cancellationToken)
+    public async Task<int> CancelAsync(Guid runId, InventoryCluster cluster, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/worker");
+            await using var connector = cluster.Connect("stackgres-ops/worker");
             await using var connection = await connector.OpenAsync(null, cancellationToken);
             await using var command = new NpgsqlCommand(
                 "SELECT count(*) FILTER (WHERE pg_catalog.pg_cancel_backend(pid)) FROM pg_catalog.pg_stat_activity " +

@@ -1,10 +1,10 @@
 using StackGres.Ops.Jobs.Runner;
-using StackGres.Ops.Worker.Configuration;
+using StackGres.Ops.Worker.Clusters;
 
 namespace StackGres.Ops.Worker.Execution;
 
 /// <summary>What an executor needs: the runner's request and where the cluster's password lives.</summary>
-public sealed record ExecutionRequest(RunRequest Run, ClusterDefinition Cluster)
+public sealed record ExecutionRequest(RunRequest Run, InventoryCluster Cluster)
 {
     /// <summary>When the run's window closes; null: no window.</summary>
     public DateTimeOffset? Deadline { get; init; }

@@ -64,7 +64,7 @@ public sealed class LocalProcessExecutor(
         var startInfo = directory.Prepare(locator.CreateStartInfo());
         startInfo.Environment.Clear();
         var environment = RunnerEnvironment.Build(request.Run, JsonSerializer.Serialize(request.Run, OpsJson.Options),
-            ClusterInventory.ReadPassword(request.Cluster), Environment.GetEnvironmentVariables());
+            request.Cluster.ReadPassword(), Environment.GetEnvironmentVariables());
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;

@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,12 +16,12 @@ using StackGres.Ops.Worker.Health;
 using StackGres.Ops.Worker.Notifications;
 using StackGres.Ops.Worker.Provisioning;
 using StackGres.Ops.Worker.Runs;
-using StackGres.Ops.Worker.Scheduling;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 using StackGres.Ops.Worker.Scheduling.Findings;
 using StackGres.Ops.Worker.Scheduling.Windows;
 using StackGres.Ops.Worker.Diagnostics;
 using Prometheus;
+using StackGres.Ops.Worker.Queue;
 
 namespace StackGres.Ops.Worker.Hosting;
 
@@ -49,7 +48,13 @@ public static class WorkerHostExtensions
         builder.AddOpsOptions();
         builder.AddOpsStorage();
         builder.AddOpsNotifications();
-        builder.AddOpsHangfire();
+        builder.Services.AddOpsQueue();
+        if (OpsQueue.ServerEnabled(builder.Configuration))
+        {
+            builder.Services.AddOpsQueueServer();
+            builder.Services.AddHostedService<RunTakeover>();
+            builder.Services.AddHostedService<HeavyRunDispatcher>();
+        }
 
         builder.Services.AddSingleton(OperationCatalog.CreateDefault());
         builder.Services.AddSingleton<ClusterInventory>();
@@ -69,7 +74,7 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<HealthFindingMetrics>();
         builder.Services.AddSingleton<VerifyFindingMetrics>();
         builder.Services.AddOpsProvisioning();
-        builder.Services.AddScoped<RunExecutor>();
+        builder.Services.AddScoped<RunCoordinator>();
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddTransient<RunOperationJob>();
         builder.Services.AddTransient<WindowJob>();
@@ -170,48 +175,5 @@ public static class WorkerHostExtensions
         builder.Services.AddSingleton<RunStore>();
         // Registered before Hangfire's server, so the run history exists before the first job runs.
         builder.Services.AddHostedService<OpsSchemaInitializer>();
-    }
-
-    private static void AddOpsHangfire(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddHangfire((services, configuration) =>
-        {
-            var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
-
-            // Hangfire.PostgreSql retries an unreachable database for about 30 s, sleeping, before it gives up:
-            // one real connection first makes a wrong address or a database that is down a fast, clear failure.
-            if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
-            {
-                using var probe = new Npgsql.NpgsqlConnection(storage.ConnectionString);
-                probe.Open();
-            }
-
-            configuration
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UsePostgreSqlStorage(
-                    options => options.UseNpgsqlConnection(storage.ConnectionString!),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = scheduler.SchemaName,
-                        QueuePollInterval = scheduler.QueuePollInterval,
-                        EnableLongPolling = scheduler.LongPolling,
-                        PrepareSchemaIfNecessary = true,
-                    });
-        });
-        if (builder.Configuration.GetValue($"{SchedulerOptions.SectionName}:{nameof(SchedulerOptions.ServerEnabled)}", true))
-        {
-            builder.Services.AddHangfireServer((services, server) =>
-            {
-                var scheduler = services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
-                server.WorkerCount = scheduler.WorkerCount;
-                server.SchedulePollingInterval = scheduler.SchedulePollInterval;
-                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-            });
-            builder.Services.AddHostedService<RunTakeover>();
-            builder.Services.AddHostedService<HeavyRunDispatcher>();
-        }
     }
 }

@@ -5,6 +5,7 @@ using StackGres.Ops.Tests.Kubernetes.StandIn;
 using StackGres.Ops.Tests.LogReport;
 using StackGres.Ops.Tests.Support;
 using StackGres.Ops.Tests.Worker.Support;
+using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Execution.Kubernetes;
@@ -159,7 +160,7 @@ public sealed class RunnerImageTests(PostgresFixture fixture)
             options.Volumes["logs"] = volume;
         }
 
-        return new JobSpecBuilder(options, TimeSpan.FromSeconds(5)).Build(new ExecutionRequest(run, cluster), "ops", DateTimeOffset.UtcNow);
+        return new JobSpecBuilder(options, TimeSpan.FromSeconds(5)).Build(new ExecutionRequest(run, new InventoryCluster("images", cluster)), "ops", DateTimeOffset.UtcNow);
     }
 
     private static JsonElement? TryParse(string line)

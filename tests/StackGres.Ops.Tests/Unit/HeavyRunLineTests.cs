@@ -1,5 +1,5 @@
 using StackGres.Ops.Worker.Configuration;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 using Xunit;
 
 namespace StackGres.Ops.Tests.Unit;
@@ -57,5 +57,18 @@ public sealed class HeavyRunLineTests
         Assert.Equal([Entry(3, "c3").RunId], plan.Admit);
         Assert.Equal("its window has closed", plan.WaitReasons[Entry(1, "c1").RunId]);
         Assert.Equal("a cancel was asked", plan.WaitReasons[Entry(2, "c2").RunId]);
+    }
+
+    [Theory]
+    [InlineData(0, 60)]
+    [InlineData(30, 60)]
+    [InlineData(90, 90)]
+    [InlineData(240, 240)]
+    [InlineData(3600, 600)]
+    public void WakeFallback_GrowsWithTheWait_BetweenOnceAndTenTimesTheSetting(int waitedSeconds, int fallbackSeconds)
+    {
+        var options = new FleetOptions { WakeFallback = TimeSpan.FromMinutes(1) };
+
+        Assert.Equal(TimeSpan.FromSeconds(fallbackSeconds), options.WakeFallbackAfter(TimeSpan.FromSeconds(waitedSeconds)));
     }
 }

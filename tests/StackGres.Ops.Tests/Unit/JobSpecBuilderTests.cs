@@ -2,6 +2,7 @@ using k8s.Models;
 using StackGres.Ops.Jobs.Clusters;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Execution;
 using StackGres.Ops.Worker.Execution.Kubernetes;
@@ -215,7 +216,7 @@ public sealed class JobSpecBuilderTests
         };
 
         var job = new JobSpecBuilder(new KubernetesExecutorOptions { Image = "runner:1", ServiceAccountName = "ops-runner" }, TimeSpan.FromSeconds(10))
-            .Build(new ExecutionRequest(run, cluster), "ops", Now);
+            .Build(new ExecutionRequest(run, new InventoryCluster("demo", cluster)), "ops", Now);
 
         Assert.Equal(mounted, job.Spec.Template.Spec.AutomountServiceAccountToken);
         Assert.Equal(statefulSet ? "db" : null, run.Cluster.Patroni!.StatefulSet?.Name);
@@ -232,7 +233,7 @@ public sealed class JobSpecBuilderTests
     {
         var cluster = new ClusterDefinition { Host = "db", PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" }, Backup = backup };
         var run = new RunRequest { RunId = RunId, Operation = operation, Cluster = cluster.ToConnection("demo") };
-        return new JobSpecBuilder(options, TimeSpan.FromSeconds(10)).Build(new ExecutionRequest(run, cluster) { Deadline = deadline }, "ops", Now);
+        return new JobSpecBuilder(options, TimeSpan.FromSeconds(10)).Build(new ExecutionRequest(run, new InventoryCluster("demo", cluster)) { Deadline = deadline }, "ops", Now);
     }
 
     private sealed class NullSink : IRunEventSink

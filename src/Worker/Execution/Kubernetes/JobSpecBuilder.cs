@@ -174,7 +174,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         {
             new() { Name = RunRequest.EnvironmentVariable, Value = JsonSerializer.Serialize(request.Run, OpsJson.Options) },
         };
-        if (request.Cluster.PasswordSecret is { } secret)
+        if (request.Cluster.Definition.PasswordSecret is { } secret)
         {
             env.Add(SecretVariable(RunRequest.PasswordVariable, secret.Name, secret.Key));
         }

@@ -26,7 +26,7 @@ public sealed class KubernetesJobExecutor(
 
     public async Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest request, IRunEventSink events, CancellationToken cancellationToken)
     {
-        var cluster = request.Cluster;
+        var cluster = request.Cluster.Definition;
         if (cluster.PasswordSecret is null && (cluster.PasswordEnv ?? cluster.PasswordFile) is not null)
         {
             return new ExecutionOutcome(RunStatus.Failed, null,

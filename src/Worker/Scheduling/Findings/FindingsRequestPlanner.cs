@@ -2,6 +2,7 @@ using System.Text.Json;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Scheduling.Windows;
+using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Scheduling.Findings;
 

@@ -86,7 +86,7 @@ public sealed class FindingsStepPlanner(RunStore store, ClusterInventory invento
 
         var runs = new List<PlannedRun>();
         var leftOut = new List<string>();
-        await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/findings", template.Cluster);
+        await using var connector = cluster.Connect("stackgres-ops/findings");
         foreach (var group in matched.GroupBy(f => f.Database!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             IReadOnlyDictionary<string, RelationRef> names;

@@ -1,4 +1,5 @@
 using StackGres.Ops.Jobs.Runs;
+using StackGres.Ops.Worker.Runs;
 
 namespace StackGres.Ops.Worker.Scheduling.Findings;
 

@@ -4,7 +4,7 @@ using Hangfire.Server;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Runs;
 using StackGres.Ops.Worker.Scheduling.Findings;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 
 namespace StackGres.Ops.Worker.Scheduling.Windows;
 
@@ -19,7 +19,7 @@ namespace StackGres.Ops.Worker.Scheduling.Windows;
 public sealed class WindowJob(
     WindowCatalog windows,
     RunSubmitter submitter,
-    RunExecutor executor,
+    RunCoordinator coordinator,
     RunStore store,
     FindingsStepPlanner planner,
     IBackgroundJobClient jobs,
@@ -124,7 +124,7 @@ public sealed class WindowJob(
                     return Task.FromResult(jobs.Schedule<WindowJob>(
                         job => job.ResumeAsync(window, cluster, jobId, pass.Deadline, pass.Trigger, CancellationToken.None), fallback));
                 };
-                await executor.ExecuteAsync(run.Id, step.Estimate, cancellationToken, park);
+                await coordinator.ExecuteAsync(run.Id, step.Estimate, cancellationToken, park);
                 if (parked)
                 {
                     return;

@@ -5,9 +5,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StackGres.Ops.Worker.Configuration;
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling.Fleet;
+namespace StackGres.Ops.Worker.Runs.Fleet;
 
 /// <summary>
 /// The line of heavy runs in the worker's database (<c>ops.heavy_runs</c>), shared by every replica:

@@ -1,4 +1,4 @@
-namespace StackGres.Ops.Worker.Scheduling.Fleet;
+namespace StackGres.Ops.Worker.Runs.Fleet;
 
 /// <summary>A heavy run in the line: waiting (not admitted), admitted (its place kept) or entered (running under it).</summary>
 public sealed record HeavyRunEntry(

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using Hangfire;
+using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Queue;
 
 /// <summary>
 /// The Hangfire job behind a run accepted by the API. It carries the run id; the operation and the
@@ -9,12 +10,12 @@ namespace StackGres.Ops.Worker.Scheduling;
 /// place is parked: this job ends, and a scheduled copy of it, woken once the run is admitted, takes
 /// the run up again (the run's job id follows it, so a worker dying after fetching it is noticed).
 /// </summary>
-public sealed class RunOperationJob(RunExecutor executor, Runs.RunStore store, IBackgroundJobClient jobs)
+public sealed class RunOperationJob(RunCoordinator coordinator, RunStore store, IBackgroundJobClient jobs)
 {
     [AutomaticRetry(Attempts = 0)]
     [DisplayName("{1} on {2} (run {0})")]
     public Task ExecuteAsync(Guid runId, string operation, string cluster, CancellationToken cancellationToken) =>
-        executor.ExecuteAsync(runId, estimate: null, cancellationToken, async (fallback, ct) =>
+        coordinator.ExecuteAsync(runId, estimate: null, cancellationToken, async (fallback, ct) =>
         {
             var wakeJobId = jobs.Schedule<RunOperationJob>(job => job.ExecuteAsync(runId, operation, cluster, CancellationToken.None), fallback);
             await store.SetJobIdAsync(runId, wakeJobId, ct);
@@ -25,5 +26,5 @@ public sealed class RunOperationJob(RunExecutor executor, Runs.RunStore store, I
     [AutomaticRetry(Attempts = 0)]
     [DisplayName("run {0}")]
     public Task ExecuteAsync(Guid runId, CancellationToken cancellationToken) =>
-        executor.ExecuteAsync(runId, estimate: null, cancellationToken);
+        coordinator.ExecuteAsync(runId, estimate: null, cancellationToken);
 }

@@ -1,4 +1,4 @@
-namespace StackGres.Ops.Worker.Scheduling.Fleet;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Schedules the Hangfire job that takes a parked run up again, due after <paramref name="fallback"/> unless woken

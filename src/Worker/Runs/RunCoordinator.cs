@@ -9,10 +9,9 @@ using StackGres.Ops.Worker.Clusters;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
 using StackGres.Ops.Worker.Execution;
-using StackGres.Ops.Worker.Runs;
-using StackGres.Ops.Worker.Scheduling.Fleet;
+using StackGres.Ops.Worker.Runs.Fleet;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Takes one recorded run to its end, whoever asked for it (the API's Hangfire job, a window, or a
@@ -26,7 +25,7 @@ namespace StackGres.Ops.Worker.Scheduling;
 /// fleet's line of heavy runs (<see cref="HeavyRunAdmission"/>); when it must wait and the caller can
 /// park it, it goes back to the queue and gives its Hangfire worker back until it is admitted.
 /// </summary>
-public sealed class RunExecutor(
+public sealed class RunCoordinator(
     RunStore store,
     ClusterInventory inventory,
     OperationCatalog catalog,
@@ -42,7 +41,7 @@ public sealed class RunExecutor(
     IOptions<SchedulerOptions> schedulerOptions,
     IOptions<FleetOptions> fleetOptions,
     TimeProvider clock,
-    ILogger<RunExecutor> logger)
+    ILogger<RunCoordinator> logger)
 {
     /// <param name="park">
     /// Schedules the Hangfire job that takes the run up again (due after the given fallback delay, woken earlier
@@ -143,7 +142,7 @@ public sealed class RunExecutor(
     /// Takes the run's place among heavy runs: null once it has one. Otherwise the run waits, here or parked
     /// (<see cref="RunStatus.Queued"/>), or it ended while waiting (cancelled, or its window closed).
     /// </summary>
-    private async Task<RunStatus?> EnterLineAsync(RunRecord run, ClusterDefinition cluster, RunClaim claim, RunLease lease, ScheduleWakeUp? park,
+    private async Task<RunStatus?> EnterLineAsync(RunRecord run, InventoryCluster cluster, RunClaim claim, RunLease lease, ScheduleWakeUp? park,
         CancellationToken cancellationToken)
     {
         while (true)
@@ -174,7 +173,7 @@ public sealed class RunExecutor(
             if (park is not null)
             {
                 // The wake-up job exists before the run is nobody's, so a worker dying in between loses nothing.
-                var wakeJobId = await park(fleetOptions.Value.WakeFallback, cancellationToken);
+                var wakeJobId = await park(fleetOptions.Value.WakeFallbackAfter(clock.GetUtcNow() - run.CreatedAt), cancellationToken);
                 await lease.ReturnToQueueAsync(cancellationToken);
                 await heavyRuns.ParkAsync(run.Id, wakeJobId, cancellationToken);
                 return RunStatus.Queued;
@@ -197,7 +196,7 @@ public sealed class RunExecutor(
         }
     }
 
-    private async Task<RunStatus> ExecuteAdmittedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, ClusterDefinition cluster,
+    private async Task<RunStatus> ExecuteAdmittedAsync(RunRecord run, RunClaim claim, RunLease lease, TimeSpan? estimate, InventoryCluster cluster,
         IOperation? operation, CancellationToken cancellationToken)
     {
         var heavy = operation?.IsHeavy == true;
@@ -288,7 +287,7 @@ public sealed class RunExecutor(
 
     /// <summary>Waits (10 s, 20 s, 40 s... by default, at most 5 minutes), then starts the failed idempotent operation again, saying so in the run's log.</summary>
     private async Task<ExecutionOutcome> RetryAsync(
-        RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, ExecutionOutcome failed, int retry, CancellationToken cancellationToken)
+        RunRecord run, InventoryCluster cluster, RunLease lease, ClusterSlot? slot, ExecutionOutcome failed, int retry, CancellationToken cancellationToken)
     {
         var first = executorOptions.Value.RetryDelay;
         var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(retry - 1, 20)), TimeSpan.FromMinutes(5).Ticks));
@@ -316,7 +315,7 @@ public sealed class RunExecutor(
     /// ends failed, saying so.
     /// </summary>
     private async Task<ExecutionOutcome> AfterOrphanAsync(
-        RunRecord run, ClusterDefinition cluster, IOperation? operation, RunLease lease, ClusterSlot? slot, ExecutionOutcome orphaned, CancellationToken cancellationToken)
+        RunRecord run, InventoryCluster cluster, IOperation? operation, RunLease lease, ClusterSlot? slot, ExecutionOutcome orphaned, CancellationToken cancellationToken)
     {
         if (operation?.IsIdempotent != true)
         {
@@ -412,7 +411,7 @@ public sealed class RunExecutor(
 
     private static string Format(TimeSpan span) => span <= TimeSpan.Zero ? "no time" : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, ClusterDefinition cluster, RunLease lease, ClusterSlot? slot, CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> ExecuteAsync(RunRecord run, InventoryCluster cluster, RunLease lease, ClusterSlot? slot, CancellationToken cancellationToken)
     {
         // The worker gives the run up when it stops or when another worker took the run over.
         using var givingUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
@@ -431,7 +430,7 @@ public sealed class RunExecutor(
             Operation = run.Operation,
             Parameters = run.Parameters,
             DryRun = run.DryRun,
-            Cluster = cluster.ToConnection(run.Cluster),
+            Cluster = cluster.Connection,
         };
         ExecutionOutcome? outcome = null;
         try

@@ -1,8 +1,7 @@
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Execution;
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Keeps what a run reports: its log lines in the run's log (and the worker's), its progress on the

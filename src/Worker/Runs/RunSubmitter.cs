@@ -4,9 +4,9 @@ using Npgsql;
 using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Clusters;
-using StackGres.Ops.Worker.Runs;
+using StackGres.Ops.Worker.Queue;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Checks a run request completely — cluster, operation, parameters, and against the live cluster —
@@ -109,7 +109,7 @@ public sealed class RunSubmitter(
             errors.Add($"Unknown operation '{submission.Operation}'. Known operations: {Known(catalog.Names)}.");
         }
 
-        if (errors.Count > 0)
+        if (cluster is null || operation is null)
         {
             return new SubmissionResult(null, errors);
         }
@@ -128,7 +128,7 @@ public sealed class RunSubmitter(
 
         try
         {
-            await using var connector = ClusterInventory.CreateConnector(cluster, "stackgres-ops/preflight", submission.Cluster);
+            await using var connector = cluster.Connect("stackgres-ops/preflight");
             await operation.PreflightAsync(values, connector, errors, cancellationToken);
         }
         catch (NpgsqlException e) when (IsUnreachable(e))

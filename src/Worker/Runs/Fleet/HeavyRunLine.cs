@@ -1,6 +1,6 @@
 using StackGres.Ops.Worker.Configuration;
 
-namespace StackGres.Ops.Worker.Scheduling.Fleet;
+namespace StackGres.Ops.Worker.Runs.Fleet;
 
 /// <summary>
 /// Decides which waiting heavy runs get a place: oldest first, each one that fits under every limit

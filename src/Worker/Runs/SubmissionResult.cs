@@ -1,6 +1,5 @@
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>Either the queued run, or every reason the request was refused.</summary>
 public sealed record SubmissionResult(RunRecord? Run, IReadOnlyList<string> Errors, bool ClusterUnreachable = false)

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Hosting;
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Every worker that executes runs looks, every <see cref="SchedulerOptions.TakeoverPollInterval"/>,
@@ -62,7 +61,7 @@ public sealed class RunTakeover(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<RunExecutor>().ExecuteAsync(runId, estimate: null, stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<RunCoordinator>().ExecuteAsync(runId, estimate: null, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,7 +1,6 @@
 using Npgsql;
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// A held cluster slot: a session advisory lock on its own connection. The lock lives as long as

@@ -1,4 +1,4 @@
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>This worker process, as recorded on the runs it holds: machine, process and a start-up nonce (a restarted process with the same pid is another owner).</summary>
 public sealed class WorkerIdentity

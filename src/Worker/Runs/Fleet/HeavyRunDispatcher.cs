@@ -3,7 +3,7 @@ using StackGres.Ops.Worker.Configuration;
 using StackGres.Ops.Worker.Diagnostics;
 using StackGres.Ops.Worker.Hosting;
 
-namespace StackGres.Ops.Worker.Scheduling.Fleet;
+namespace StackGres.Ops.Worker.Runs.Fleet;
 
 /// <summary>
 /// Every <see cref="FleetOptions.DispatchInterval"/>, on every replica that executes runs, admits the

@@ -1,6 +1,5 @@
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// Keeps a claimed run this worker's: renews the lease every third of its duration. When a renewal

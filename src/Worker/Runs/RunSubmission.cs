@@ -1,6 +1,7 @@
 using System.Text.Json;
+using StackGres.Ops.Worker.Scheduling.Findings;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>A request for a run, from the API, the CLI, the dashboard or a window.</summary>
 public sealed record RunSubmission(string Cluster, string Operation, JsonElement? Parameters, bool DryRun, string Trigger)
@@ -21,5 +22,5 @@ public sealed record RunSubmission(string Cluster, string Operation, JsonElement
     public int MaxRetries { get; init; }
 
     /// <summary>An API request's <c>targets</c>: with findings, the parameters are filled from them before the run is submitted.</summary>
-    public Findings.StepTargets Targets { get; init; }
+    public StepTargets Targets { get; init; }
 }

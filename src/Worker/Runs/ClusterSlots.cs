@@ -1,7 +1,6 @@
 using Npgsql;
-using StackGres.Ops.Worker.Runs;
 
-namespace StackGres.Ops.Worker.Scheduling;
+namespace StackGres.Ops.Worker.Runs;
 
 /// <summary>
 /// One heavy operation per cluster at a time, across every worker replica sharing the storage: a

@@ -12,7 +12,7 @@ namespace StackGres.Ops.Jobs.Backup;
 /// </summary>
 /// <param name="instanceConfigPath">Where the instances' own pgbackrest.conf is, when they archive through their TLS
 /// server's configuration rather than this one (the runner is not on their machine); null: this configuration.</param>
-public sealed class PgBackRest(string executable, string configPath, string stanza, DataDirectoryOwner owner, string? instanceConfigPath = null)
+public sealed partial class PgBackRest(string executable, string configPath, string stanza, DataDirectoryOwner owner, string? instanceConfigPath = null)
 {
     public string Executable => executable;
     public string ConfigPath => configPath;
@@ -84,7 +84,10 @@ public sealed class PgBackRest(string executable, string configPath, string stan
         return null;
     }
 
-    /// <summary>pgBackRest's error lines and the warnings before them, or its whole output when there are none.</summary>
+    /// <summary>
+    /// pgBackRest's error lines and the warnings before them, or its whole output when there are none. The progress it
+    /// logs at <c>--log-level-console=info</c> (on standard output, so after the error here) is left out of the former.
+    /// </summary>
     public static string ErrorText(ToolResult result)
     {
         var lines = (result.StandardError + Environment.NewLine + result.StandardOutput)
@@ -93,10 +96,14 @@ public sealed class PgBackRest(string executable, string configPath, string stan
         var firstError = Array.FindIndex(lines, line => line.Contains("ERROR", StringComparison.Ordinal));
         var errors = firstError < 0
             ? []
-            : lines[..firstError].Where(line => line.StartsWith("WARN:", StringComparison.Ordinal)).Concat(lines[firstError..]).ToArray();
+            : lines[..firstError].Where(line => line.StartsWith("WARN:", StringComparison.Ordinal))
+                .Concat(lines[firstError..].Where(line => !ProgressLine().IsMatch(line))).ToArray();
         var chosen = errors.Length > 0 ? errors : lines.Where(line => !line.StartsWith("NOTE:", StringComparison.Ordinal)).ToArray();
         return string.Join(" ", chosen.TakeLast(12));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2} [\d:.]+ P\d+ +(INFO|DETAIL|DEBUG|TRACE):")]
+    private static partial System.Text.RegularExpressions.Regex ProgressLine();
 
     private static string ShellWord(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+".Contains(c, StringComparison.Ordinal))

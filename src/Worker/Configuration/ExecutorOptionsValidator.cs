@@ -95,6 +95,21 @@ public sealed class ExecutorOptionsValidator : IValidateOptions<ExecutorOptions>
             }
         }
 
+        foreach (var failure in options.ScratchVolume.Failures($"{section}:ScratchVolume"))
+        {
+            yield return failure;
+        }
+
+        foreach (var (name, volume) in options.Volumes)
+        {
+            if (name == Execution.Kubernetes.ScratchVolumeSpec.VolumeName ||
+                volume.MountPath?.TrimEnd('/') == Execution.Kubernetes.ScratchVolumeSpec.MountPath)
+            {
+                yield return $"{section}:Volumes:{name}: the name '{Execution.Kubernetes.ScratchVolumeSpec.VolumeName}' and the path " +
+                             $"{Execution.Kubernetes.ScratchVolumeSpec.MountPath} belong to restore-test's scratch volume; choose others.";
+            }
+        }
+
         string? connection = null;
         if (options.Kubeconfig is { } path && !File.Exists(path))
         {

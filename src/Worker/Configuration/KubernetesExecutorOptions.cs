@@ -34,6 +34,9 @@ public sealed class KubernetesExecutorOptions
     /// <summary>Volumes mounted into every runner pod, by name (e.g. the servers' logs for log-report).</summary>
     public Dictionary<string, RunnerVolumeOptions> Volumes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The scratch volume of restore-test Jobs: an emptyDir unless a size (and storage class) asks for a generic ephemeral volume.</summary>
+    public ScratchVolumeOptions ScratchVolume { get; set; } = new();
+
     /// <summary>
     /// The runner pods' user, group and fsGroup (pod securityContext); none: the image's user (1654). A backup repository
     /// on a volume that the instances' archive-push also writes needs the instances' user here (StackGres: 999, PGO: 26).

@@ -17,6 +17,8 @@ public static class RunnerEnvironment
     {
         "PATH", "HOME", "TMPDIR", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "DOTNET_ROOT",
         "OPS_PG_BIN", "OPS_PG_REPACK", "OPS_PGBACKREST",
+        // Where restore-test puts its scratch instance (a disk with room for a copy of the cluster).
+        "OPS_SCRATCH_DIRECTORY",
         // Where the trusted certificates are (OpenSSL, which .NET and libpq use; libpq's own): paths, not secrets.
         "SSL_CERT_FILE", "SSL_CERT_DIR", "PGSSLROOTCERT",
     };

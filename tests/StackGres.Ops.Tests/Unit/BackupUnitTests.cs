@@ -20,6 +20,22 @@ public sealed class BackupUnitTests
     };
 
     [Fact]
+    public void ErrorText_KeepsTheWarningsAndTheError_WithoutTheProgressLoggedAfterIt()
+    {
+        var result = new StackGres.Ops.Jobs.Clusters.Local.ToolResult(29,
+            "2026-12-08 01:34:10.411 P00   INFO: restore command begin 2.45: --archive-mode=off --stanza=demo\n" +
+            "2026-12-08 01:34:10.423 P00   INFO: repo1: restore backup set 20261208-013333F\n" +
+            "2026-12-08 01:34:25.661 P00   INFO: restore command end: aborted with exception [029]\n",
+            "WARN: unknown user 'postgres' in backup manifest mapped to current user\n" +
+            "ERROR: [029]: raised from local-1 protocol: unexpected eof in compressed data\n" +
+            "       [FormatError] on retry after 0ms\n");
+
+        Assert.Equal("WARN: unknown user 'postgres' in backup manifest mapped to current user " +
+                     "ERROR: [029]: raised from local-1 protocol: unexpected eof in compressed data [FormatError] on retry after 0ms",
+            PgBackRest.ErrorText(result));
+    }
+
+    [Fact]
     public void Render_WritesRepositoryRetentionAndStanza_WhenPosix()
     {
         var text = PgBackRestConfig.Render(Cluster, "prod", "/srv/pg/pgbackrest-prod", null);

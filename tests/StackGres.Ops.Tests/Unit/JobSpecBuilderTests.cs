@@ -83,6 +83,55 @@ public sealed class JobSpecBuilderTests
     }
 
     [Fact]
+    public void Build_GivesARestoreTestAnEmptyDirScratchVolume_NamedToTheRunner_AndOtherRunsNone()
+    {
+        var options = new KubernetesExecutorOptions { Image = "runner:1" };
+
+        var pod = Build(options, operation: "restore-test").Spec.Template.Spec;
+
+        var container = Assert.Single(pod.Containers);
+        var scratch = Assert.Single(pod.Volumes, v => v.Name == ScratchVolumeSpec.VolumeName);
+        Assert.NotNull(scratch.EmptyDir);
+        Assert.Null(scratch.Ephemeral);
+        var mount = Assert.Single(container.VolumeMounts, m => m.Name == ScratchVolumeSpec.VolumeName);
+        Assert.Equal("/var/lib/stackgres-ops/scratch", mount.MountPath);
+        Assert.NotEqual(true, mount.ReadOnlyProperty);
+        Assert.Equal(mount.MountPath, Assert.Single(container.Env, e => e.Name == "OPS_SCRATCH_DIRECTORY").Value);
+        Assert.Null(pod.SecurityContext.FsGroup);
+        foreach (var operation in new[] { "vacuum", "restore", "backup" })
+        {
+            var other = Build(options, operation: operation).Spec.Template.Spec;
+            Assert.DoesNotContain(other.Volumes, v => v.Name == ScratchVolumeSpec.VolumeName);
+            Assert.DoesNotContain(other.Containers[0].Env, e => e.Name == "OPS_SCRATCH_DIRECTORY");
+        }
+    }
+
+    [Fact]
+    public void Build_GivesARestoreTestAGenericEphemeralVolume_OfTheStorageClassAndSize_WritableByTheRunnersGroup()
+    {
+        var options = new KubernetesExecutorOptions
+        {
+            Image = "runner:1",
+            ScratchVolume = new ScratchVolumeOptions { StorageClass = "fast-ssd", Size = "50Gi" },
+        };
+
+        var job = Build(options, operation: "restore-test");
+
+        var pod = job.Spec.Template.Spec;
+        var claim = Assert.Single(pod.Volumes, v => v.Name == ScratchVolumeSpec.VolumeName).Ephemeral.VolumeClaimTemplate;
+        Assert.Null(pod.Volumes.Single(v => v.Name == ScratchVolumeSpec.VolumeName).EmptyDir);
+        Assert.Equal("fast-ssd", claim.Spec.StorageClassName);
+        Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
+        Assert.Equal("50Gi", claim.Spec.Resources.Requests["storage"].ToString());
+        Assert.Equal(RunId.ToString("D"), claim.Metadata.Labels["ops.stackgres.io/run-id"]);
+        // A claimed disk's root belongs to root: the pod's fsGroup (the runner's group) lets the runner write it.
+        Assert.Equal(JobSpecBuilder.RunnerImageGroup, pod.SecurityContext.FsGroup);
+        Assert.Equal(999, Build(new KubernetesExecutorOptions { Image = "runner:1", RunAsGroup = 999, ScratchVolume = options.ScratchVolume },
+            operation: "restore-test").Spec.Template.Spec.SecurityContext.FsGroup);
+        Assert.Null(Build(options, operation: "vacuum").Spec.Template.Spec.SecurityContext.FsGroup);
+    }
+
+    [Fact]
     public void Build_TakesShorterOfWindowAndMaximum_ForActiveDeadline()
     {
         var options = new KubernetesExecutorOptions { Image = "runner:1", MaxRunDuration = TimeSpan.FromHours(2) };
@@ -179,10 +228,11 @@ public sealed class JobSpecBuilderTests
         Status = new V1PodStatus { ContainerStatuses = [new V1ContainerStatus { Name = JobSpecBuilder.ContainerName, State = state }] },
     };
 
-    private static V1Job Build(KubernetesExecutorOptions options, DateTimeOffset? deadline = null, BackupRepository? backup = null)
+    private static V1Job Build(KubernetesExecutorOptions options, DateTimeOffset? deadline = null, BackupRepository? backup = null,
+        string operation = "vacuum")
     {
         var cluster = new ClusterDefinition { Host = "db", PasswordSecret = new SecretKeyReference { Name = "demo-secret", Key = "pw" }, Backup = backup };
-        var run = new RunRequest { RunId = RunId, Operation = "vacuum", Cluster = cluster.ToConnection("demo") };
+        var run = new RunRequest { RunId = RunId, Operation = operation, Cluster = cluster.ToConnection("demo") };
         return new JobSpecBuilder(options, TimeSpan.FromSeconds(10)).Build(new ExecutionRequest(run, new InventoryCluster("demo", cluster)) { Deadline = deadline }, "ops", Now);
     }
 

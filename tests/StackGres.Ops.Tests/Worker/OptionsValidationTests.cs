@@ -114,6 +114,53 @@ public sealed class OptionsValidationTests(PostgresFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task Start_RefusesABadScratchVolume_NamingEachKey()
+    {
+        AssertEnvironmentIsClean();
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"sgops-no-kubeconfig-{Guid.NewGuid():N}");
+        worker.WithSetting("Ops:Executor:Kind", "Kubernetes")
+            .WithSetting("Ops:Executor:Kubernetes:Image", "runner:1")
+            .WithSetting("Ops:Executor:Kubernetes:Kubeconfig", kubeconfig)
+            .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:Size", "lots")
+            .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:StorageClass", "Fast_SSD")
+            .WithSetting("Ops:Executor:Kubernetes:Volumes:scratch:HostPath", "/srv/elsewhere")
+            .WithSetting("Ops:Executor:Kubernetes:Volumes:scratch:MountPath", "/srv/elsewhere");
+
+        var failures = StartupFailures(Record.Exception(() => worker.Services));
+
+        foreach (var expected in new[]
+                 {
+                     "Ops:Executor:Kubernetes:ScratchVolume:Size must be a positive Kubernetes quantity of bytes, e.g. 50Gi (got 'lots').",
+                     "Ops:Executor:Kubernetes:ScratchVolume:StorageClass 'Fast_SSD' is not a storage class name",
+                     "Ops:Executor:Kubernetes:Volumes:scratch: the name 'scratch' and the path /var/lib/stackgres-ops/scratch belong to restore-test's scratch volume",
+                     $"Ops:Executor:Kubernetes:Kubeconfig names '{kubeconfig}', which does not exist.",
+                 })
+        {
+            Assert.Contains(failures, failure => failure.Contains(expected, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("0", null, "ScratchVolume:Size must be a positive Kubernetes quantity")]
+    [InlineData(null, "fast-ssd", "ScratchVolume:StorageClass needs Ops:Executor:Kubernetes:ScratchVolume:Size")]
+    public async Task Start_RefusesAScratchVolumeWithoutAUsableSize(string? size, string? storageClass, string expected)
+    {
+        AssertEnvironmentIsClean();
+        var ct = TestContext.Current.CancellationToken;
+        await using var worker = await WorkerFactory.CreateAsync(fixture, ct);
+        worker.WithSetting("Ops:Executor:Kind", "Kubernetes")
+            .WithSetting("Ops:Executor:Kubernetes:Image", "runner:1")
+            .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:Size", size)
+            .WithSetting("Ops:Executor:Kubernetes:ScratchVolume:StorageClass", storageClass);
+
+        var failures = StartupFailures(Record.Exception(() => worker.Services));
+
+        Assert.Contains(failures, failure => failure.Contains(expected, StringComparison.Ordinal));
+    }
+
     /// <summary>Every configuration failure in the exception, however the host wrapped it.</summary>
     private static List<string> StartupFailures(Exception? exception)
     {

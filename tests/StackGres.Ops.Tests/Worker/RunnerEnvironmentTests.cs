@@ -16,7 +16,7 @@ public sealed class RunnerEnvironmentTests(PostgresFixture fixture)
     private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
     {
         "PATH", "HOME", "TMPDIR", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "DOTNET_ROOT", "OPS_PG_BIN", "OPS_PG_REPACK",
-        "OPS_PGBACKREST", "OPS_RUN_REQUEST", "PGPASSWORD", "SSL_CERT_FILE", "SSL_CERT_DIR", "PGSSLROOTCERT",
+        "OPS_PGBACKREST", "OPS_SCRATCH_DIRECTORY", "OPS_RUN_REQUEST", "PGPASSWORD", "SSL_CERT_FILE", "SSL_CERT_DIR", "PGSSLROOTCERT",
         // What the runner sets for pg_repack itself.
         "PGHOST", "PGPORT", "PGUSER", "PGSSLMODE", "PGAPPNAME", "PGDATABASE",
     };

@@ -20,8 +20,9 @@ public static partial class InstanceRestore
     /// (<c>--archive-mode=off</c>): a copy must never push a new timeline into the source's archive. On failure the
     /// server is stopped and the directory removed.
     /// </summary>
+    /// <param name="host">The address the new server listens on (and is reached at); null: the cluster's host.</param>
     public static async Task<RestoreOutcome> IntoNewInstanceAsync(PgBackRest pgbackrest, OperationContext context, RestoreTarget target,
-        bool exclusive, string? backupSet, string dataDirectory, int port, CancellationToken cancellationToken)
+        bool exclusive, string? backupSet, string dataDirectory, int port, CancellationToken cancellationToken, string? host = null)
     {
         var cluster = context.Connector.Cluster;
         if (Directory.Exists(dataDirectory) && Directory.EnumerateFileSystemEntries(dataDirectory).Any())
@@ -29,7 +30,7 @@ public static partial class InstanceRestore
             throw new OperationFailedException($"The new instance's data directory '{dataDirectory}' is not empty.");
         }
 
-        var host = cluster.Host;
+        host ??= cluster.Host;
         port = port == 0 ? FreePort(host) : port;
         var pgctl = new PgCtl(PgCtlPath(cluster.Local?.PgCtl), pgbackrest.Owner);
         var server = new RestoredServer(dataDirectory, host, port, Path.Combine(dataDirectory, RestoredServer.NewInstanceLogName),

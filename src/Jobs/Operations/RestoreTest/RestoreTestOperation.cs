@@ -32,9 +32,16 @@ public sealed class RestoreTestOperation : IOperation
     public async Task PreflightAsync(ParameterValues values, IClusterConnector connector, List<string> errors, CancellationToken cancellationToken)
     {
         var parameters = RestoreTestParameters.From(values, errors);
-        if (BackupPreconditions.Missing(connector.Cluster) is { } missing)
+        if (BackupPreconditions.Missing(connector.Cluster, throughServer: true) is { } missing)
         {
             errors.Add(missing);
+            return;
+        }
+
+        if (connector.Cluster.Backup!.Server is not null)
+        {
+            // Backed up through the instances' TLS server: the repository is the runner's (a Job's volume, or S3), not
+            // necessarily the worker's. The runner checks it when the run starts, with the same sentences.
             return;
         }
 
@@ -47,7 +54,7 @@ public sealed class RestoreTestOperation : IOperation
         var errors = new List<string>();
         var parameters = RestoreTestParameters.From(values, errors);
         var cluster = context.Connector.Cluster;
-        if (BackupPreconditions.Missing(cluster) is { } missing)
+        if (BackupPreconditions.Missing(cluster, throughServer: true) is { } missing)
         {
             errors.Add(missing);
         }
@@ -67,7 +74,7 @@ public sealed class RestoreTestOperation : IOperation
 
         var set = parameters.BackupSet ?? catalog.Backups.Last(b => !b.Error).Label;
         var target = parameters.ReplayWal ? RestoreTarget.Latest : new RestoreTarget(RestoreTargetKind.Immediate, null, null, null);
-        var scratch = Path.Combine(Path.GetTempPath(), $"stackgres-ops-restore-test-{context.RunId:N}", "data");
+        var scratch = ScratchDirectory.DataDirectoryFor(context.RunId);
         context.Events.Log(LogLevel.Information, $"restore-test of backup set {set} into scratch instance {scratch}");
         if (context.DryRun)
         {
@@ -77,7 +84,8 @@ public sealed class RestoreTestOperation : IOperation
         RestoreOutcome outcome;
         try
         {
-            outcome = await InstanceRestore.IntoNewInstanceAsync(pgbackrest, context, target, false, set, scratch, 0, cancellationToken)
+            outcome = await InstanceRestore.IntoNewInstanceAsync(pgbackrest, context, target, false, set, scratch, 0, cancellationToken,
+                    ScratchDirectory.Host)
                 .ConfigureAwait(false);
         }
         catch (OperationFailedException e)

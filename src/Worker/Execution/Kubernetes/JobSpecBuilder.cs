@@ -56,7 +56,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
-                    Spec = PodSpec(request),
+                    Spec = PodSpec(request, labels),
                 },
             },
         };
@@ -91,7 +91,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         return limit is { } value ? Math.Max(1L, (long)Math.Ceiling(value.TotalSeconds)) : null;
     }
 
-    private V1PodSpec PodSpec(ExecutionRequest request) => new()
+    private V1PodSpec PodSpec(ExecutionRequest request, IDictionary<string, string> labels) => new()
     {
         RestartPolicy = "Never",
         ServiceAccountName = options.ServiceAccountName,
@@ -115,7 +115,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 Image = options.Image,
                 ImagePullPolicy = options.ImagePullPolicy,
                 Command = [.. options.Command],
-                Env = Environment(request),
+                Env = [.. Environment(request), .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Variable()] : (IEnumerable<V1EnvVar>)[]],
                 Resources = Resources(),
                 SecurityContext = new V1SecurityContext
                 {
@@ -130,6 +130,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                     .. CertificateSecret(request) is null
                         ? (IEnumerable<V1VolumeMount>)[]
                         : [new V1VolumeMount { Name = BackupCertificatesVolume, MountPath = BackupCertificatesPath, ReadOnlyProperty = true }],
+                    .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Mount()] : (IEnumerable<V1VolumeMount>)[],
                 ],
             },
         ],
@@ -143,14 +144,20 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                     Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = StackGres.Ops.Jobs.Clusters.PgBackRestServer.SecretVolumeMode },
                 }]
                 : (IEnumerable<V1Volume>)[],
+            .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Volume(options.ScratchVolume, labels)] : (IEnumerable<V1Volume>)[],
         ],
     };
 
     private static string? CertificateSecret(ExecutionRequest request) => request.Run.Cluster.Backup?.Server?.CertificateSecret;
 
-    /// <summary>The configured fsGroup; with mounted certificates and none configured, the runner's group, so it can read them.</summary>
+    /// <summary>
+    /// The configured fsGroup; with mounted certificates or an ephemeral scratch volume (whose disk is root's) and none
+    /// configured, the runner's group, so it can read the former and write the latter.
+    /// </summary>
     private long? FsGroup(ExecutionRequest request) =>
-        options.FsGroup ?? (CertificateSecret(request) is null ? null : options.RunAsGroup ?? RunnerImageGroup);
+        options.FsGroup ?? (CertificateSecret(request) is null && !(ScratchVolumeSpec.Applies(request.Run) && options.ScratchVolume.IsEphemeral)
+            ? null
+            : options.RunAsGroup ?? RunnerImageGroup);
 
     private static V1Volume Volume(string name, RunnerVolumeOptions volume) => new()
     {

@@ -170,6 +170,36 @@ public static class PodmanPod
         return (directories, null);
     }
 
+    /// <summary>
+    /// Makes each generic ephemeral volume's disk as a provisioner and the kubelet leave it: a fresh directory owned by root,
+    /// mode 0755, or with the pod's fsGroup as its group and mode 2775 (the kubelet's fsGroup ownership change), so that a
+    /// non-root runner writes it only through the fsGroup.
+    /// </summary>
+    public static void MakeEphemeralVolumes(V1PodSpec pod, string root, Dictionary<string, string> directories)
+    {
+        foreach (var volume in pod.Volumes ?? [])
+        {
+            if (volume.Ephemeral is null || OperatingSystem.IsWindows())
+            {
+                continue;
+            }
+
+            var directory = Directory.CreateDirectory(Path.Combine(root, volume.Name)).FullName;
+            if (pod.SecurityContext?.FsGroup is { } group)
+            {
+                Chown(directory, 0, (int)group);
+                File.SetUnixFileMode(directory, (UnixFileMode)0b010_111_111_101);
+            }
+            else
+            {
+                Chown(directory, 0, 0);
+                File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+            }
+
+            directories[volume.Name] = directory;
+        }
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "chown", SetLastError = true)]
     private static extern int NativeChown(string path, int owner, int group);
 
@@ -201,12 +231,12 @@ public static class PodmanPod
             return ["--volume", $"{written}:{mount.MountPath}:ro"];
         }
 
-        if (volume.PersistentVolumeClaim is not null && volumeDirectories?.GetValueOrDefault(volume.Name) is { } disk)
+        if ((volume.PersistentVolumeClaim is not null || volume.Ephemeral is not null) && volumeDirectories?.GetValueOrDefault(volume.Name) is { } disk)
         {
             return ["--volume", $"{disk}:{mount.MountPath}:{(mount.ReadOnlyProperty == true ? "ro" : "rw")}"];
         }
 
         throw new NotSupportedException(
-            $"The stand-in's kubelet mounts emptyDir, hostPath, secret and persistentVolumeClaim volumes only, not {mount.Name}.");
+            $"The stand-in's kubelet mounts emptyDir, hostPath, secret, persistentVolumeClaim and ephemeral volumes only, not {mount.Name}.");
     }
 }

@@ -107,6 +107,8 @@ public sealed class StandInKubelet(StandInStore store) : IAsyncDisposable
             return;
         }
 
+        PodmanPod.MakeEphemeralVolumes(podSpec, Path.Combine(volumesRoot.FullName, podName), secretDirectories!);
+
         string[] serviceAccountMount = [];
         if (podSpec.AutomountServiceAccountToken != false && ServiceAccounts is not null)
         {

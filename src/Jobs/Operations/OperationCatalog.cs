@@ -38,6 +38,14 @@ public sealed class OperationCatalog
     public IEnumerable<FindingTarget> FindingTargets =>
         _operations.Values.OfType<ITargetsFindings>().Select(o => o.FindingTarget).OrderBy(t => t.Operation, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether a run of <paramref name="operation"/> with these parameters replaces pods (<see cref="IReplacesPods"/>): the
+    /// parameters bound as the runner binds them, and the operation asked; false for an unknown operation.
+    /// </summary>
+    public bool ReplacesPods(string operation, System.Text.Json.JsonElement? parameters) =>
+        _operations.TryGetValue(operation, out var found) && found is IReplacesPods replacing &&
+        replacing.ReplacesPods(ParameterParser.Bind(found, parameters, []));
+
     public FindingTarget? FindingTargetFor(string operation) =>
         _operations.TryGetValue(operation, out var found) && found is ITargetsFindings targets ? targets.FindingTarget : null;
 }

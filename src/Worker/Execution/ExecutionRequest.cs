@@ -6,6 +6,9 @@ namespace StackGres.Ops.Worker.Execution;
 /// <summary>What an executor needs: the runner's request and where the cluster's password lives.</summary>
 public sealed record ExecutionRequest(RunRequest Run, InventoryCluster Cluster)
 {
+    /// <summary>The run replaces the cluster's pods (<see cref="Jobs.Operations.IReplacesPods"/>): its Job needs the Kubernetes API.</summary>
+    public bool ReplacesPods { get; init; }
+
     /// <summary>When the run's window closes; null: no window.</summary>
     public DateTimeOffset? Deadline { get; init; }
 

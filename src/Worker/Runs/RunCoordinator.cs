@@ -436,7 +436,12 @@ public sealed class RunCoordinator(
         try
         {
             var recorder = new RunEventRecorder(run.Id, store, clock, logger, givingUp.Token);
-            var execution = new ExecutionRequest(request, cluster) { Deadline = run.DeadlineAt, WorkerStopping = givingUp.Token };
+            var execution = new ExecutionRequest(request, cluster)
+            {
+                ReplacesPods = catalog.ReplacesPods(run.Operation, run.Parameters),
+                Deadline = run.DeadlineAt,
+                WorkerStopping = givingUp.Token,
+            };
             outcome = await executor.ExecuteAsync(execution, recorder, runCancellation.Token);
             return slotLost.Value && outcome.Status == RunStatus.Cancelled
                 ? outcome with { Status = RunStatus.Failed, Error = $"Stopped: the run lost cluster '{run.Cluster}''s slot and another heavy operation holds it now. {outcome.Error}" }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using StackGres.Ops.Jobs.Clusters;
+using StackGres.Ops.Jobs.Operations;
 using StackGres.Ops.Jobs.Runner;
 using StackGres.Ops.Jobs.Runs;
 using StackGres.Ops.Worker.Clusters;
@@ -216,7 +217,8 @@ public sealed class JobSpecBuilderTests
         };
 
         var job = new JobSpecBuilder(new KubernetesExecutorOptions { Image = "runner:1", ServiceAccountName = "ops-runner" }, TimeSpan.FromSeconds(10))
-            .Build(new ExecutionRequest(run, new InventoryCluster("demo", cluster)), "ops", Now);
+            .Build(new ExecutionRequest(run, new InventoryCluster("demo", cluster)) { ReplacesPods = OperationCatalog.CreateDefault().ReplacesPods(operation, run.Parameters) },
+                "ops", Now);
 
         Assert.Equal(mounted, job.Spec.Template.Spec.AutomountServiceAccountToken);
         Assert.Equal(statefulSet ? "db" : null, run.Cluster.Patroni!.StatefulSet?.Name);

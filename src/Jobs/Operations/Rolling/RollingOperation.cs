@@ -6,7 +6,7 @@ namespace StackGres.Ops.Jobs.Operations.Rolling;
 /// What rolling-restart, minor-upgrade and switchover share: heavy (one per cluster), the same pre-flight checks, and
 /// the choice of how instances are restarted — through Patroni when it manages the cluster, with pg_ctl otherwise.
 /// </summary>
-public abstract class RollingOperation : IOperation
+public abstract class RollingOperation : IOperation, IReplacesPods
 {
     public abstract string Name { get; }
 
@@ -18,6 +18,8 @@ public abstract class RollingOperation : IOperation
     public bool IsIdempotent => false;
 
     public abstract IReadOnlyList<ParameterDefinition> Parameters { get; }
+
+    public bool ReplacesPods(ParameterValues values) => RollingParameters.From(values).ReplacePods;
 
     /// <summary>True for switchover alone; false for a roll over every instance.</summary>
     protected abstract bool SwitchoverOnly { get; }

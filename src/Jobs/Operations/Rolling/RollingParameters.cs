@@ -108,24 +108,4 @@ public sealed record RollingParameters
             errors.Add("Replacing pods needs primaryUpdateMethod 'switchover': deleting the primary's pod in place would make Patroni fail over instead.");
         }
     }
-
-    /// <summary>
-    /// Whether a run of <paramref name="operation"/> with these parameters replaces pods, and so needs the Kubernetes API from
-    /// its Job (a ServiceAccount token); read from the request's JSON, before the parameters are bound.
-    /// </summary>
-    public static bool ReplacesPods(string operation, System.Text.Json.JsonElement? parameters)
-    {
-        if (parameters is not { ValueKind: System.Text.Json.JsonValueKind.Object } values)
-        {
-            return false;
-        }
-
-        return operation switch
-        {
-            MinorUpgradeOperation.OperationName => values.TryGetProperty(ImageName, out var image) && image.ValueKind == System.Text.Json.JsonValueKind.String,
-            RollingRestartOperation.OperationName => values.TryGetProperty(MethodName, out var method) &&
-                                                     method.ValueKind == System.Text.Json.JsonValueKind.String && method.GetString() == ReplacePodsMethod,
-            _ => false,
-        };
-    }
 }

@@ -96,8 +96,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
         RestartPolicy = "Never",
         ServiceAccountName = options.ServiceAccountName,
         // Only a run that replaces a cluster's pods talks to the Kubernetes API: only its pod gets the ServiceAccount's token.
-        AutomountServiceAccountToken = request.Run.Cluster.Patroni?.StatefulSet is not null &&
-                                       RollingParameters.ReplacesPods(request.Run.Operation, request.Run.Parameters),
+        AutomountServiceAccountToken = request.Run.Cluster.Patroni?.StatefulSet is not null && request.ReplacesPods,
         TerminationGracePeriodSeconds = Math.Max(1L, (long)Math.Ceiling(cancelGracePeriod.TotalSeconds)),
         SecurityContext = new V1PodSecurityContext
         {

@@ -76,5 +76,6 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /out/jobs/StackGres.Ops.Jobs .
 USER 1654
-ENV HOME=/tmp TMPDIR=/tmp PGBACKREST_LOCK_PATH=/tmp/pgbackrest PGBACKREST_LOG_PATH=/tmp/pgbackrest
+# pgBackRest's log, lock and spool paths are in the configuration the runner writes for each run (directories it makes).
+ENV HOME=/tmp TMPDIR=/tmp
 ENTRYPOINT ["/app/StackGres.Ops.Jobs"]

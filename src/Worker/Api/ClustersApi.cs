@@ -93,17 +93,18 @@ public static class ClustersApi
         return await new ClusterTopologyReader(connector, instances) { AnswerWithin = TopologyBudget }.ReadAsync(cancellationToken);
     }
 
-    private static ClusterDescription Describe(InventoryCluster inventoried, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
-        Describe(inventoried.Name, inventoried.Definition, windows, next);
-
-    private static ClusterDescription Describe(string name, ClusterDefinition cluster, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next) =>
-        new(name,
-            cluster.Instances.Count > 0 && string.IsNullOrWhiteSpace(cluster.Host) ? null : cluster.Host,
-            cluster.Instances.Count > 0 && string.IsNullOrWhiteSpace(cluster.Host) ? null : cluster.Port,
+    private static ClusterDescription Describe(InventoryCluster inventoried, WindowCatalog windows, IReadOnlyList<WindowOccurrence> next)
+    {
+        var cluster = inventoried.Definition;
+        var byInstances = cluster.Instances.Count > 0 && string.IsNullOrWhiteSpace(cluster.Host);
+        return new(inventoried.Name,
+            byInstances ? null : cluster.Host,
+            byInstances ? null : cluster.Port,
             cluster.Instances.Select(i => new InstanceAddress(i.Name, i.Host, i.Port)).ToArray(),
             cluster.Database, cluster.Username,
             cluster.PasswordEnv is not null ? "env" : cluster.PasswordFile is not null ? "file" : "none",
             cluster.Labels,
-            windows.ForCluster(name).Select(w => w.Name).ToArray(),
+            windows.ForCluster(inventoried.Name).Select(w => w.Name).ToArray(),
             next);
+    }
 }

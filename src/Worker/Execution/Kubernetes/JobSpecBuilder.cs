@@ -114,7 +114,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                 Image = options.Image,
                 ImagePullPolicy = options.ImagePullPolicy,
                 Command = [.. options.Command],
-                Env = [.. Environment(request), .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Variable()] : (IEnumerable<V1EnvVar>)[]],
+                Env = [.. Environment(request), .. ScratchVolumeSpec.Variables(request.Run)],
                 Resources = Resources(),
                 SecurityContext = new V1SecurityContext
                 {
@@ -129,7 +129,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                     .. CertificateSecret(request) is null
                         ? (IEnumerable<V1VolumeMount>)[]
                         : [new V1VolumeMount { Name = BackupCertificatesVolume, MountPath = BackupCertificatesPath, ReadOnlyProperty = true }],
-                    .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Mount()] : (IEnumerable<V1VolumeMount>)[],
+                    .. ScratchVolumeSpec.Mounts(request.Run),
                 ],
             },
         ],
@@ -143,7 +143,7 @@ public sealed class JobSpecBuilder(KubernetesExecutorOptions options, TimeSpan c
                     Secret = new V1SecretVolumeSource { SecretName = secret, DefaultMode = StackGres.Ops.Jobs.Clusters.PgBackRestServer.SecretVolumeMode },
                 }]
                 : (IEnumerable<V1Volume>)[],
-            .. ScratchVolumeSpec.Applies(request.Run) ? [ScratchVolumeSpec.Volume(options.ScratchVolume, labels)] : (IEnumerable<V1Volume>)[],
+            .. ScratchVolumeSpec.Volumes(request.Run, options.ScratchVolume, labels),
         ],
     };
 

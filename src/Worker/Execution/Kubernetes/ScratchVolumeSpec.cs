@@ -19,7 +19,17 @@ public static class ScratchVolumeSpec
     /// <summary>Whether the run's Job gets a scratch volume: restore-test only (a restore's new instance outlives no pod).</summary>
     public static bool Applies(RunRequest run) => string.Equals(run.Operation, RestoreTestOperation.OperationName, StringComparison.Ordinal);
 
-    public static V1Volume Volume(ScratchVolumeOptions options, IDictionary<string, string> labels) => options.IsEphemeral
+    /// <summary>The run's scratch volume: none unless it <see cref="Applies"/>.</summary>
+    public static IEnumerable<V1Volume> Volumes(RunRequest run, ScratchVolumeOptions options, IDictionary<string, string> labels) =>
+        Applies(run) ? [Volume(options, labels)] : [];
+
+    /// <summary>Where the scratch volume is mounted in the runner: nowhere unless the run <see cref="Applies"/>.</summary>
+    public static IEnumerable<V1VolumeMount> Mounts(RunRequest run) => Applies(run) ? [new V1VolumeMount { Name = VolumeName, MountPath = MountPath }] : [];
+
+    /// <summary><c>$OPS_SCRATCH_DIRECTORY</c> naming the mount: unset unless the run <see cref="Applies"/>.</summary>
+    public static IEnumerable<V1EnvVar> Variables(RunRequest run) => Applies(run) ? [new V1EnvVar { Name = ScratchDirectory.Variable, Value = MountPath }] : [];
+
+    private static V1Volume Volume(ScratchVolumeOptions options, IDictionary<string, string> labels) => options.IsEphemeral
         ? new V1Volume
         {
             Name = VolumeName,
@@ -41,8 +51,4 @@ public static class ScratchVolumeSpec
             },
         }
         : new V1Volume { Name = VolumeName, EmptyDir = new V1EmptyDirVolumeSource() };
-
-    public static V1VolumeMount Mount() => new() { Name = VolumeName, MountPath = MountPath };
-
-    public static V1EnvVar Variable() => new() { Name = ScratchDirectory.Variable, Value = MountPath };
 }
